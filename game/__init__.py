@@ -1,0 +1,1 @@
+"""The PhysioQuest application: CLI, game states, feedback, progression, sessions, review."""
