@@ -1,0 +1,140 @@
+"""The one table of named angle (and height) definitions of PhysioQuest.
+
+Every exercise spec, fault rule, score and the virtual patient's ground truth names its
+measures from this table; ``tracking.kinematics`` computes them. Each definition is
+described in words in docs/exercises.md ("Angle definitions"); keep the two in step.
+
+Conventions: degrees; 0 is the anatomical rest position (standing upright, arms at the
+sides, knees straight); flexion, abduction, elevation and forward lean are positive.
+Sided measures come in pairs ``NAME_l`` / ``NAME_r`` (the patient's left and right).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracking.landmarks import Landmark as L
+
+#: Planes a measure lives in; they decide which camera view shows it well.
+PLANES = ("frontal", "sagittal", "3d", "vertical")
+
+
+@dataclass(frozen=True)
+class AngleDef:
+    """One named measure."""
+
+    name: str  #: e.g. "knee_flexion_l"
+    kind: str  #: how it is computed (see tracking.kinematics)
+    plane: str  #: "frontal", "sagittal", "3d" (needs depth) or "vertical" (heights)
+    points: tuple[int, ...]  #: landmark indices the kind uses, in its order
+    side: str  #: "l", "r" or "" (not sided)
+    description: str
+    unit: str = "deg"  #: "deg", or "pct" (percent of torso length or of hip width)
+    base: str = ""  #: the name without its side suffix ("knee_flexion")
+
+    @property
+    def landmarks(self) -> tuple[L, ...]:
+        return tuple(L(i) for i in self.points)
+
+
+def _sided(base: str, kind: str, plane: str, left: tuple[L, ...], description: str,
+           unit: str = "deg") -> list[AngleDef]:
+    right = tuple(p.mirrored for p in left)
+    return [AngleDef(f"{base}_l", kind, plane, tuple(int(p) for p in left), "l",
+                     description.replace("{side}", "left"), unit, base),
+            AngleDef(f"{base}_r", kind, plane, tuple(int(p) for p in right), "r",
+                     description.replace("{side}", "right"), unit, base)]
+
+
+_T = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)
+
+_DEFS: list[AngleDef] = [
+    *_sided("knee_flexion", "joint", "sagittal", (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
+            "{side} knee flexion: 180 minus the angle at the knee between thigh and shank"),
+    *_sided("elbow_flexion", "joint", "sagittal", (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
+            "{side} elbow flexion: 180 minus the angle at the elbow between upper arm and forearm"),
+    *_sided("hip_flexion", "trunk_sagittal", "sagittal", (L.LEFT_HIP, L.LEFT_KNEE),
+            "{side} hip flexion: trunk line (mid-shoulder to mid-hip) against the thigh, "
+            "sagittal plane, forward positive"),
+    *_sided("hip_extension", "trunk_sagittal_neg", "sagittal", (L.LEFT_HIP, L.LEFT_KNEE),
+            "{side} hip extension: minus hip flexion (thigh behind the trunk line positive)"),
+    *_sided("hip_abduction", "trunk_frontal", "frontal", (L.LEFT_HIP, L.LEFT_KNEE),
+            "{side} hip abduction: trunk line against the thigh, frontal plane, outward positive"),
+    *_sided("shoulder_flexion", "trunk_sagittal", "sagittal", (L.LEFT_SHOULDER, L.LEFT_ELBOW),
+            "{side} shoulder flexion: trunk line against the upper arm, sagittal plane, "
+            "forward positive"),
+    *_sided("shoulder_extension", "trunk_sagittal_neg", "sagittal",
+            (L.LEFT_SHOULDER, L.LEFT_ELBOW),
+            "{side} shoulder extension: minus shoulder flexion (arm behind the trunk positive)"),
+    *_sided("shoulder_abduction", "trunk_frontal", "frontal", (L.LEFT_SHOULDER, L.LEFT_ELBOW),
+            "{side} shoulder abduction: trunk line against the upper arm, frontal plane, "
+            "outward positive"),
+    *_sided("shoulder_elevation", "trunk_3d", "3d", (L.LEFT_SHOULDER, L.LEFT_ELBOW),
+            "{side} shoulder elevation: 3D angle between the trunk line and the upper arm, "
+            "in whatever plane the arm rises (scaption, reaching)"),
+    *_sided("shoulder_rotation", "rotation", "3d",
+            (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
+            "{side} shoulder external rotation: forearm about the upper-arm axis, 0 pointing "
+            "forward, outward/upward positive (internal rotation negative)"),
+    *_sided("knee_valgus", "valgus", "frontal", (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
+            "{side} knee valgus: frontal-plane projection angle at the knee, positive when the "
+            "knee falls inside the hip-ankle line"),
+    *_sided("ankle_dorsiflexion", "shank_tilt", "sagittal",
+            (L.LEFT_ANKLE, L.LEFT_KNEE),
+            "{side} ankle dorsiflexion (foot flat): shank tilt from vertical, forward positive"),
+    *_sided("heel_raise", "foot_pitch", "sagittal", (L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
+            "{side} heel raise: angle of the foot (toe to heel) above horizontal"),
+    *_sided("pelvic_drop", "tilt", "frontal", (L.LEFT_HIP, L.RIGHT_HIP),
+            "{side} pelvic drop: angle by which the {side} hip sits lower than the other, "
+            "frontal plane"),
+    *_sided("shoulder_hike", "hike", "frontal", (L.LEFT_SHOULDER, L.RIGHT_SHOULDER,
+                                                  L.LEFT_HIP, L.RIGHT_HIP),
+            "{side} shoulder hike: tilt of the shoulder line relative to the hip line, positive "
+            "when the {side} shoulder is higher, frontal plane"),
+    *_sided("trunk_lateral_lean", "trunk_lean_frontal", "frontal", _T,
+            "trunk lean towards the {side}: trunk line against vertical, frontal plane"),
+    *_sided("ankle_lift", "height_diff", "vertical", (L.LEFT_ANKLE, L.RIGHT_ANKLE),
+            "{side} ankle lift: height of the {side} ankle above the other ankle, percent of "
+            "torso length", "pct"),
+    *_sided("wrist_height", "height_diff", "vertical", (L.LEFT_WRIST, L.LEFT_SHOULDER),
+            "{side} wrist height: height of the {side} wrist above the {side} shoulder, "
+            "percent of torso length", "pct"),
+    AngleDef("trunk_forward_lean", "trunk_lean_sagittal", "sagittal", _T, "", "trunk forward lean: trunk line (mid-hip to mid-shoulder) against "
+             "vertical, sagittal plane, forward positive", "deg", "trunk_forward_lean"),
+    AngleDef("trunk_lateral_lean", "trunk_lean_frontal", "frontal", _T, "",
+             "trunk lateral lean: trunk line against vertical, frontal plane, towards the "
+             "patient's left positive", "deg", "trunk_lateral_lean"),
+    AngleDef("hip_height", "hip_height", "vertical", (L.LEFT_ANKLE, L.RIGHT_ANKLE), "",
+             "hip height: mid-ankle to mid-hip vertical distance, percent of torso length",
+             "pct", "hip_height"),
+    AngleDef("stance_width", "stance_width", "frontal", (L.LEFT_ANKLE, L.RIGHT_ANKLE), "",
+             "stance width: side-to-side distance between the ankles, percent of hip width",
+             "pct", "stance_width"),
+]
+
+#: name -> definition
+ANGLES: dict[str, AngleDef] = {d.name: d for d in _DEFS}
+#: base names of sided measures ("knee_flexion" -> ("knee_flexion_l", "knee_flexion_r"))
+SIDED: dict[str, tuple[str, str]] = {}
+for _d in _DEFS:
+    if _d.side:
+        SIDED.setdefault(_d.base, (f"{_d.base}_l", f"{_d.base}_r"))
+
+
+def resolve(name: str, side: str = "") -> str:
+    """A full measure name: ``resolve("knee_flexion", "l") == "knee_flexion_l"``.
+
+    Names already in ``ANGLES`` are returned unchanged; a sided base name needs ``side``.
+    Raises KeyError for unknown names.
+    """
+    if name in ANGLES and (not side or name not in SIDED):
+        return name
+    if name in SIDED:
+        if side not in ("l", "r"):
+            raise KeyError(f"{name} is sided: say which side (l or r)")
+        return SIDED[name][0 if side == "l" else 1]
+    raise KeyError(f"unknown angle {name!r}")
+
+
+def known_names() -> list[str]:
+    """Every name a spec may use: full names plus sided base names."""
+    return sorted(set(ANGLES) | set(SIDED))

@@ -1,0 +1,1 @@
+"""Exercise specs, repetition and hold detection, scoring, live tracker and offline analysis."""

@@ -1,0 +1,324 @@
+"""Joint angles and segment geometry from landmarks, vectorised over whole series.
+
+``angles(series, names, view)`` returns one ``Reading`` per named measure of
+``tracking.angles.ANGLES``. Each measure can be computed three ways:
+
+- ``image``: the 2D image plane, aspect-corrected (x * width, -y * height; y up). A front
+  camera sees the frontal plane, a side camera the sagittal plane, so a planar angle is
+  read here when the view shows its plane; its confidence is scaled by how squarely the
+  body faces (front) or turns side-on to (side) the camera.
+- ``world``: MediaPipe's metric world landmarks turned into a y-up frame (x, -y, -z),
+  projected onto the body's own planes (frontal, sagittal) built from the hips and shoulders.
+- ``image3d``: the same 3D formulas on the image landmarks with their relative depth
+  (x * width, -y * height, -z * width), used where a frame has no world landmarks.
+
+``source="auto"`` (default) picks per measure from the view (see ``_choose``), falling back
+frame by frame from ``world`` to ``image3d``. The definitions are documented in
+docs/exercises.md; the virtual patient measures its ground truth with this module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from tracking.angles import ANGLES, AngleDef
+from tracking.landmarks import Landmark as L
+from tracking.series import PoseFrame, PoseSeries
+
+VIEWS = ("front", "side", "any")
+SOURCES = ("auto", "image", "world", "image3d")
+#: How far each source's geometry is trusted (multiplies landmark visibility).
+TRUST = {"image": 1.0, "world": 0.85, "image3d": 0.6}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One measure over time: value (degrees, or percent for heights) and confidence 0..1."""
+
+    value_deg: np.ndarray  #: (T,) float64, NaN where not measurable
+    confidence: np.ndarray  #: (T,) float64 in 0..1
+    unit: str = "deg"
+    source: str = "image"  #: the source(s) used: "image", "world", "image3d", "world+image3d"
+
+    def __len__(self) -> int:
+        return int(self.value_deg.shape[0])
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n > 1e-12, n, np.nan)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("...i,...i->...", a, b)
+
+
+def _project(v: np.ndarray, normal: np.ndarray | None) -> np.ndarray:
+    if normal is None:
+        return v
+    n = _unit(normal)
+    return v - _dot(v, n)[..., None] * n
+
+
+def _signed(u: np.ndarray, ref: np.ndarray, pos: np.ndarray,
+            normal: np.ndarray | None = None) -> np.ndarray:
+    """Angle of ``u`` from ``ref`` in the plane normal to ``normal`` (None: 2D), ``pos`` side +."""
+    u, ref, pos = _project(u, normal), _project(ref, normal), _project(pos, normal)
+    d = _unit(ref)
+    p = _unit(pos - _dot(pos, d)[..., None] * d)
+    return np.degrees(np.arctan2(_dot(u, p), _dot(u, d)))
+
+
+def _between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    c = np.clip(_dot(_unit(a), _unit(b)), -1.0, 1.0)
+    return np.degrees(np.arccos(c))
+
+
+def _wrap(v: np.ndarray) -> np.ndarray:
+    """Trunk-relative angles live in (-90, 270]: an arm overhead reads 180, not -180."""
+    return np.where(v <= -90.0, v + 360.0, v)
+
+
+class _Geo:
+    """Landmarks of a series in one coordinate system (y up), plus the body's axes."""
+
+    def __init__(self, pts: np.ndarray, vis: np.ndarray, trust: float, forward2d: np.ndarray | None):
+        self.P = pts
+        self.vis = vis * trust
+        self.is2d = pts.shape[-1] == 2
+        P = pts
+        self.mid_sh = 0.5 * (P[:, L.LEFT_SHOULDER] + P[:, L.RIGHT_SHOULDER])
+        self.mid_hip = 0.5 * (P[:, L.LEFT_HIP] + P[:, L.RIGHT_HIP])
+        self.trunk_up = self.mid_sh - self.mid_hip
+        self.lat = (P[:, L.LEFT_SHOULDER] - P[:, L.RIGHT_SHOULDER]) + (P[:, L.LEFT_HIP] - P[:, L.RIGHT_HIP])
+        self.torso = np.linalg.norm(self.trunk_up, axis=-1)
+        if self.is2d:
+            self.G = np.array([0.0, 1.0])
+            self.fwd_body = self.fwd_h = forward2d
+            self.lat_h = self.lat
+            self.n_front = self.n_side = self.n_front_h = self.n_side_h = None
+        else:
+            self.G = np.array([0.0, 1.0, 0.0])
+            self.fwd_body = np.cross(self.lat, self.trunk_up)
+            self.lat_h = self.lat - _dot(self.lat, self.G)[..., None] * self.G
+            self.fwd_h = np.cross(self.lat_h, self.G)
+            self.n_front, self.n_side = self.fwd_body, self.lat
+            self.n_front_h, self.n_side_h = self.fwd_h, self.lat_h
+
+    def conf(self, idx: Iterable[int]) -> np.ndarray:
+        return np.nan_to_num(np.min(self.vis[:, list(idx)], axis=1), nan=0.0)
+
+
+_TRUNK = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP))
+
+
+def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
+    """Value and landmark confidence of one definition in one geometry."""
+    P, pts, k = g.P, d.points, d.kind
+    sgn = -1.0 if d.side == "r" else 1.0
+    out_dir = g.lat * sgn if d.side else g.lat
+    uses_trunk = True
+    if k == "joint":
+        a, b, c = (P[:, i] for i in pts)
+        v = 180.0 - _between(a - b, c - b)
+        uses_trunk = False
+    elif k in ("trunk_frontal", "trunk_sagittal", "trunk_sagittal_neg", "trunk_3d"):
+        u = P[:, pts[1]] - P[:, pts[0]]
+        down = -g.trunk_up
+        if k == "trunk_frontal":
+            v = _wrap(_signed(u, down, out_dir, g.n_front))
+        elif k == "trunk_3d":
+            v = _between(u, down)
+        else:
+            v = _wrap(_signed(u, down, g.fwd_body, g.n_side))
+            if k == "trunk_sagittal_neg":
+                v = -v
+    elif k == "rotation":
+        sh, el, wr = (P[:, i] for i in pts)
+        a = _unit(el - sh)
+        fp = _project(wr - el, a)
+        r = _project(g.fwd_body, a)
+        side_sign = -1.0 if d.side == "l" else 1.0
+        v = np.degrees(np.arctan2(side_sign * _dot(np.cross(_unit(r), fp), a), _dot(_unit(r), fp)))
+    elif k == "valgus":
+        hip, knee, ank = (P[:, i] for i in pts)
+        n = g.n_front
+        t, s = _project(hip - knee, n), _project(ank - knee, n)
+        mag = 180.0 - _between(t, s)
+        line = _project(ank - hip, n)
+        w = _project(knee - hip, n)
+        perp = w - _dot(w, _unit(line))[..., None] * _unit(line)
+        v = -np.sign(_dot(perp, _project(out_dir, n))) * mag
+        if n is not None:  # a thigh or shank pointing at the camera has no frontal angle
+            keep = np.minimum(np.linalg.norm(t, axis=-1) / np.linalg.norm(hip - knee, axis=-1),
+                              np.linalg.norm(s, axis=-1) / np.linalg.norm(ank - knee, axis=-1))
+            v = np.where(keep > 0.5, v, np.nan)
+    elif k == "shank_tilt":
+        ank, knee = P[:, pts[0]], P[:, pts[1]]
+        v = _signed(knee - ank, np.broadcast_to(g.G, ank.shape), g.fwd_h, g.n_side_h)
+    elif k == "trunk_lean_sagittal":
+        v = _signed(g.trunk_up, np.broadcast_to(g.G, g.trunk_up.shape), g.fwd_h, g.n_side_h)
+    elif k == "trunk_lean_frontal":
+        v = _signed(g.trunk_up, np.broadcast_to(g.G, g.trunk_up.shape), g.lat_h * sgn, g.n_front_h)
+    elif k == "foot_pitch":
+        vec = P[:, pts[0]] - P[:, pts[1]]
+        up = _dot(vec, g.G)
+        horiz = np.linalg.norm(vec - up[..., None] * g.G, axis=-1)
+        v = np.degrees(np.arctan2(up, horiz))
+        uses_trunk = False
+    elif k in ("tilt", "hike"):
+        def tilt(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+            vec = _project(second - first, g.n_front_h)
+            up = _dot(vec, g.G)
+            return np.degrees(np.arctan2(up, np.linalg.norm(vec - up[..., None] * g.G, axis=-1)))
+        if k == "tilt":
+            v = tilt(P[:, pts[0]], P[:, pts[1]])
+        else:
+            v = tilt(P[:, pts[1]], P[:, pts[0]]) - tilt(P[:, pts[3]], P[:, pts[2]])
+    elif k == "height_diff":
+        v = 100.0 * _dot(P[:, pts[0]] - P[:, pts[1]], g.G) / g.torso
+    elif k == "hip_height":
+        ank = 0.5 * (P[:, pts[0]] + P[:, pts[1]])
+        v = 100.0 * _dot(g.mid_hip - ank, g.G) / g.torso
+    elif k == "stance_width":
+        lat = _unit(g.lat_h)
+        hipw = np.abs(_dot(P[:, L.LEFT_HIP] - P[:, L.RIGHT_HIP], lat))
+        v = 100.0 * np.abs(_dot(P[:, pts[0]] - P[:, pts[1]], lat)) / hipw
+    else:  # pragma: no cover - the table only holds the kinds above
+        raise ValueError(f"unknown angle kind {k}")
+    idx = set(pts) | (set(_TRUNK) if uses_trunk else set())
+    return np.asarray(v, np.float64), g.conf(sorted(idx))
+
+
+def _segments(d: AngleDef) -> tuple[tuple[int, int], ...]:
+    """Landmark pairs whose out-of-plane tilt spoils a planar reading of ``d``."""
+    p = d.points
+    if d.kind in ("joint", "valgus"):
+        return ((p[0], p[1]), (p[2], p[1]))
+    if d.kind in ("trunk_frontal", "trunk_sagittal", "trunk_sagittal_neg", "trunk_3d",
+                  "shank_tilt", "foot_pitch"):
+        return ((p[0], p[1]),)
+    return ()
+
+
+def _foreshortening(segs: tuple[tuple[int, int], ...], flat: np.ndarray,
+                    deep: np.ndarray) -> np.ndarray:
+    """1 when the segments lie in the image plane, 0 when tilted more than ~60 degrees out."""
+    if not segs:
+        return np.ones(flat.shape[0])
+    ratios = [np.linalg.norm(flat[:, a] - flat[:, b], axis=-1)
+              / np.linalg.norm(deep[:, a] - deep[:, b], axis=-1) for a, b in segs]
+    r = np.nan_to_num(np.min(np.stack(ratios), axis=0), nan=0.0)
+    return np.clip((r - 0.5) / 0.4, 0.0, 1.0)
+
+
+def _choose(d: AngleDef, view: str) -> str:
+    """Which source shows this measure best from this camera view ("image" or "3d")."""
+    if d.plane == "vertical":
+        return "image"
+    if (d.plane == "frontal" and view == "front") or (d.plane == "sagittal" and view == "side"):
+        return "image" if d.kind != "rotation" else "3d"
+    return "3d"
+
+
+def facing(xyzv: np.ndarray, world: np.ndarray | None, width: float = 1.0) -> np.ndarray:
+    """(T,) how squarely the body faces (or turns its back to) the camera: 1 front-on, 0 side-on."""
+    def frontness(lat: np.ndarray) -> np.ndarray:
+        return np.abs(lat[:, 0]) / np.hypot(lat[:, 0], lat[:, 2])
+    img = xyzv[:, :, :3].astype(np.float64) * np.array([width, 1.0, width])
+    li = (img[:, L.LEFT_SHOULDER] - img[:, L.RIGHT_SHOULDER]) + (img[:, L.LEFT_HIP] - img[:, L.RIGHT_HIP])
+    f = frontness(li)
+    if world is not None:
+        w = world.astype(np.float64)
+        lw = (w[:, L.LEFT_SHOULDER] - w[:, L.RIGHT_SHOULDER]) + (w[:, L.LEFT_HIP] - w[:, L.RIGHT_HIP])
+        fw = frontness(lw)
+        f = np.where(np.isfinite(fw), fw, f)
+    return f
+
+
+def _plane_factor(c: np.ndarray) -> np.ndarray:
+    """Full confidence within ~18 degrees of the ideal view, none beyond ~45 degrees."""
+    return np.clip((np.nan_to_num(c, nan=0.0) - 0.7) / 0.25, 0.0, 1.0)
+
+
+def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[str],
+                  view: str = "any", width: int = 0, height: int = 0,
+                  source: str = "auto") -> dict[str, Reading]:
+    """``angles`` on raw arrays: xyzv (T,33,4), world (T,33,3) or None."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    defs = [ANGLES[n] for n in names]
+    W, H = (float(width), float(height)) if width > 0 and height > 0 else (1.0, 1.0)
+    xyzv = np.asarray(xyzv, np.float64)
+    vis = np.nan_to_num(xyzv[:, :, 3], nan=0.0)
+    vis = np.where(np.isfinite(xyzv[:, :, 0]), np.clip(vis, 0.0, 1.0), 0.0)
+    geos: dict[str, _Geo] = {}
+    fac: dict[str, np.ndarray] = {}
+
+    def geo(src: str) -> _Geo:
+        if src not in geos:
+            if src == "image":
+                pts = xyzv[:, :, :2] * np.array([W, -H])
+                nose, ears = pts[:, L.NOSE], 0.5 * (pts[:, L.LEFT_EAR] + pts[:, L.RIGHT_EAR])
+                toes = 0.5 * (pts[:, L.LEFT_FOOT_INDEX] + pts[:, L.RIGHT_FOOT_INDEX])
+                heels = 0.5 * (pts[:, L.LEFT_HEEL] + pts[:, L.RIGHT_HEEL])
+                s = np.sign(np.nan_to_num(nose[:, 0] - ears[:, 0]) + np.nan_to_num(toes[:, 0] - heels[:, 0]))
+                fwd = np.stack([np.where(s == 0, 1.0, s), np.zeros(len(s))], axis=1)
+                geos[src] = _Geo(pts, vis, TRUST[src], fwd)
+            elif src == "image3d":
+                geos[src] = _Geo(xyzv[:, :, :3] * np.array([W, -H, -W]), vis, TRUST[src], None)
+            else:
+                w = np.full(xyzv[:, :, :3].shape, np.nan) if world is None else np.asarray(world, np.float64)
+                geos[src] = _Geo(w * np.array([1.0, -1.0, -1.0]), vis, TRUST[src], None)
+        return geos[src]
+
+    def plane_factor(plane: str) -> np.ndarray:
+        if "front" not in fac:
+            f = facing(xyzv, world, W)
+            fac["front"], fac["side"] = _plane_factor(f), _plane_factor(np.sqrt(np.clip(1 - f * f, 0, 1)))
+        return fac["front" if plane == "frontal" else "side"]
+
+    out: dict[str, Reading] = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for d in defs:
+            kind = _choose(d, view) if source == "auto" else ("3d" if source != "image" else "image")
+            if kind == "image" and not (source == "image" and d.kind == "rotation"):
+                v, c = _compute(d, geo("image"))
+                if d.plane in ("frontal", "sagittal"):
+                    c = c * plane_factor(d.plane)
+                    c = c * _foreshortening(_segments(d), geo("image").P, geo("image3d").P)
+                used = "image"
+            elif source in ("world", "image3d"):
+                v, c = _compute(d, geo(source))
+                used = source
+            else:
+                vw, cw = _compute(d, geo("world"))
+                ok = np.isfinite(vw)
+                if ok.all():
+                    v, c, used = vw, cw, "world"
+                else:
+                    vi, ci = _compute(d, geo("image3d"))
+                    v, c = np.where(ok, vw, vi), np.where(ok, cw, ci)
+                    used = "image3d" if not ok.any() else "world+image3d"
+            c = np.where(np.isfinite(v), np.clip(c, 0.0, 1.0), 0.0)
+            out[d.name] = Reading(v, c, d.unit, used)
+    return out
+
+
+def angles(series: PoseSeries, names: Iterable[str], view: str = "any",
+           source: str = "auto") -> dict[str, Reading]:
+    """Named measures over a whole series (see module docstring for ``view`` and ``source``)."""
+    return angles_arrays(series.xyzv, series.world, names, view,
+                         series.meta.width, series.meta.height, source)
+
+
+def frame_angles(frame: PoseFrame, names: Iterable[str], view: str = "any", width: int = 0,
+                 height: int = 0, source: str = "auto") -> dict[str, tuple[float, float]]:
+    """The same measures for one live frame: name -> (value, confidence)."""
+    world = None if frame.world is None else frame.world[None]
+    r = angles_arrays(frame.xyzv[None], world, names, view, width, height, source)
+    return {k: (float(v.value_deg[0]), float(v.confidence[0])) for k, v in r.items()}
