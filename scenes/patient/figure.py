@@ -61,8 +61,8 @@ JOINTS: tuple[tuple[L, float, str], ...] = tuple(
 TORSO_KNOTS = np.array([
     (-0.215, 0.05, 0.00, 0.010), (-0.20, 0.60, 0.25, 0.080), (-0.12, 0.80, 0.35, 0.112),
     (0.00, 0.90, 0.40, 0.122), (0.20, 0.60, 0.50, 0.118), (0.42, 0.30, 0.60, 0.110),
-    (0.70, 0.00, 0.90, 0.122), (0.90, 0.00, 0.96, 0.105), (1.00, 0.00, 0.90, 0.082),
-    (1.06, 0.00, 0.62, 0.062), (1.10, 0.00, 0.34, 0.050), (1.115, 0.00, 0.03, 0.010),
+    (0.70, 0.00, 0.90, 0.122), (0.90, 0.00, 0.96, 0.105), (1.00, 0.00, 0.92, 0.085),
+    (1.06, 0.00, 0.80, 0.068), (1.11, 0.00, 0.48, 0.052), (1.13, 0.00, 0.05, 0.010),
 ])
 TORSO_RINGS = 26
 TORSO_SEGS = 28
@@ -109,7 +109,7 @@ class PatientFigure:
         for lm, r, col in JOINTS:
             np_ = self._attach(f"joint-{lm.name}", *meshes.ellipsoid((r, r, r), segs=16, rings=10), col)
             self._joints.append((np_, int(lm)))
-        self._neck = self._attach("neck", *meshes.tube(0.052, 0.046), "skin")
+        self._neck = self._attach("neck", *meshes.tube(0.060, 0.052), "skin")
         self._head = self._build_head()
         self._hands = [self._build_hand(side) for side in ("LEFT", "RIGHT")]
         self._feet = [self._build_foot(side) for side in ("LEFT", "RIGHT")]
@@ -144,7 +144,7 @@ class PatientFigure:
         def hair_keep(d: np.ndarray) -> bool:
             if d[2] > 0.25:  # the face side: hair only above the forehead
                 return d[1] > 0.62
-            return d[1] > 0.05 or (d[2] < -0.15 and d[1] > -0.55)
+            return d[1] > -0.05 or (d[2] < -0.15 and d[1] > -0.55)
 
         self._part(head, "hair", (0.083, 0.112, 0.102), (0, 0.036, -0.006), "hair", keep=hair_keep,
                    segs=32, rings=20)
