@@ -1,0 +1,242 @@
+"""ExerciseSpec: one exercise, read from a TOML file in assets/exercises/ and validated.
+
+The format is documented in docs/exercises.md ("Spec format"). A broken file raises
+``InputError(path, "FIELD: problem")``; a TOML syntax error names the line.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracking.angles import ANGLES, SIDED
+from tracking.errors import InputError
+
+CATEGORIES = ("strength", "stretching", "balance", "aerobic")
+POSITIONS = ("standing", "seated", "lying")
+VIEWS = ("front", "side", "any")
+SIDES = ("left", "right", "both", "alternating", "bilateral")
+SCENES = ("park_path", "kitchen", "orchard", "stepping_stones", "living_room", "shore")
+COMPARISONS = ("greater", "less", "abs_greater")
+SEVERITIES = ("minor", "moderate", "major")
+FAULT_SIDES = ("same", "opposite", "none")
+
+
+@dataclass(frozen=True)
+class PrimaryAngle:
+    """The measure that defines a repetition: from ``start`` towards ``target``."""
+
+    angle: str  #: a name or sided base name from tracking.angles
+    start: float
+    target: float
+    min_range: float  #: smallest excursion (same unit as the angle) that counts as a repetition
+    tolerance: float = 10.0  #: a hold counts while within this of the target
+
+    @property
+    def direction(self) -> str:
+        return "increase" if self.target > self.start else "decrease"
+
+    @property
+    def span(self) -> float:
+        return abs(self.target - self.start)
+
+
+@dataclass(frozen=True)
+class Tempo:
+    up_s: float = 2.0  #: start -> target
+    down_s: float = 2.0  #: target -> start
+
+    @property
+    def total_s(self) -> float:
+        return self.up_s + self.down_s
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    """A named compensation: ``angle`` beyond ``limit`` for at least ``min_duration_s``."""
+
+    name: str
+    angle: str
+    comparison: str  #: "greater", "less" or "abs_greater"
+    limit: float
+    cue: str  #: plain words for the patient
+    severity: str = "moderate"
+    min_duration_s: float = 0.3
+    side: str = "same"  #: for sided angles: the working side, the other one, or "none"
+    relative: bool = False  #: compare the change since the repetition started
+
+    def violated(self, value: float) -> bool:
+        if self.comparison == "greater":
+            return value > self.limit
+        if self.comparison == "less":
+            return value < self.limit
+        return abs(value) > self.limit
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    id: str
+    name: str
+    category: str
+    position: str
+    view: str
+    sides: str
+    primary: PrimaryAngle
+    tempo: Tempo
+    hold_s: float
+    reps: int
+    scene: str
+    description: str
+    cues: tuple[str, ...] = ()
+    faults: tuple[FaultRule, ...] = ()
+    path: str = field(default="", compare=False)
+
+    @property
+    def is_hold(self) -> bool:
+        return self.hold_s > 0
+
+    @property
+    def sided(self) -> bool:
+        """The primary angle has a left and a right version."""
+        return self.primary.angle in SIDED
+
+
+_TOP = {"id", "name", "category", "position", "view", "sides", "primary", "tempo", "hold_s",
+        "reps", "scene", "description", "cues", "faults"}
+_PRIMARY = {"angle", "start", "target", "min_range", "tolerance", "direction"}
+_TEMPO = {"up_s", "down_s"}
+_FAULT = {"name", "angle", "comparison", "limit", "cue", "severity", "min_duration_s", "side",
+          "relative"}
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, fld: str, problem: str) -> InputError:
+        return InputError(self.path, f"{fld}: {problem}")
+
+    def check_keys(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
+        for k in data:
+            if k not in allowed:
+                raise self.fail(f"{prefix}{k}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+    def get(self, data: dict[str, Any], key: str, typ: type | tuple[type, ...], prefix: str = "",
+            default: Any = ...) -> Any:
+        if key not in data:
+            if default is ...:
+                raise self.fail(prefix + key, "missing")
+            return default
+        v = data[key]
+        if typ is float and isinstance(v, int) and not isinstance(v, bool):
+            v = float(v)
+        if isinstance(v, bool) and typ is not bool or not isinstance(v, typ):
+            want = typ.__name__ if isinstance(typ, type) else "/".join(t.__name__ for t in typ)
+            raise self.fail(prefix + key, f"must be {want}, got {type(v).__name__} {v!r}")
+        return v
+
+    def choice(self, data: dict[str, Any], key: str, options: tuple[str, ...], prefix: str = "",
+               default: Any = ...) -> str:
+        v = self.get(data, key, str, prefix, default)
+        if v not in options:
+            raise self.fail(prefix + key, f"{v!r} is not one of {', '.join(options)}")
+        return v
+
+    def angle(self, data: dict[str, Any], key: str, prefix: str) -> str:
+        v = self.get(data, key, str, prefix)
+        if v not in ANGLES and v not in SIDED:
+            raise self.fail(prefix + key, f"unknown angle {v!r} (see physioquest exercises angles)")
+        return v
+
+    def positive(self, v: float, fld: str, allow_zero: bool = False) -> float:
+        if v < 0 or (v == 0 and not allow_zero):
+            raise self.fail(fld, f"must be {'>= 0' if allow_zero else '> 0'}, got {v}")
+        return v
+
+
+def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
+    """Validate a decoded TOML table into an ExerciseSpec."""
+    r = _Reader(path)
+    r.check_keys(data, _TOP, "")
+    sid = r.get(data, "id", str)
+    if not sid or not all(c.islower() or c.isdigit() or c == "_" for c in sid):
+        raise r.fail("id", f"{sid!r} must be lower-case letters, digits and underscores")
+    p = r.get(data, "primary", dict)
+    r.check_keys(p, _PRIMARY, "primary.")
+    start, target = r.get(p, "start", float, "primary."), r.get(p, "target", float, "primary.")
+    if start == target:
+        raise r.fail("primary.target", "must differ from primary.start")
+    min_range = r.positive(r.get(p, "min_range", float, "primary."), "primary.min_range")
+    if min_range > abs(target - start):
+        raise r.fail("primary.min_range", f"{min_range} is more than the start-target span {abs(target - start)}")
+    primary = PrimaryAngle(r.angle(p, "angle", "primary."), start, target, min_range,
+                           r.positive(r.get(p, "tolerance", float, "primary.", 10.0), "primary.tolerance"))
+    if "direction" in p:
+        d = r.choice(p, "direction", ("increase", "decrease"), "primary.")
+        if d != primary.direction:
+            raise r.fail("primary.direction", f"{d!r} contradicts start {start} -> target {target}")
+    t = r.get(data, "tempo", dict, "", {})
+    r.check_keys(t, _TEMPO, "tempo.")
+    tempo = Tempo(r.positive(r.get(t, "up_s", float, "tempo.", 2.0), "tempo.up_s"),
+                  r.positive(r.get(t, "down_s", float, "tempo.", 2.0), "tempo.down_s"))
+    sides = r.choice(data, "sides", SIDES)
+    if primary.angle in SIDED and primary.angle in ANGLES and sides == "bilateral":
+        pass  # e.g. trunk_lateral_lean: the unsided (signed) version is used
+    elif primary.angle not in SIDED and sides != "bilateral":
+        raise r.fail("sides", f"{sides!r} needs a sided primary angle; {primary.angle!r} is not sided")
+    faults = []
+    names = set()
+    raw_faults = r.get(data, "faults", list, "", [])
+    for i, f in enumerate(raw_faults):
+        pre = f"faults[{i}]."
+        if not isinstance(f, dict):
+            raise r.fail(f"faults[{i}]", "must be a table ([[faults]])")
+        r.check_keys(f, _FAULT, pre)
+        fr = FaultRule(name=r.get(f, "name", str, pre), angle=r.angle(f, "angle", pre),
+                       comparison=r.choice(f, "comparison", COMPARISONS, pre),
+                       limit=r.get(f, "limit", float, pre), cue=r.get(f, "cue", str, pre),
+                       severity=r.choice(f, "severity", SEVERITIES, pre, "moderate"),
+                       min_duration_s=r.positive(r.get(f, "min_duration_s", float, pre, 0.3),
+                                                 pre + "min_duration_s", True),
+                       side=r.choice(f, "side", FAULT_SIDES, pre, "same"),
+                       relative=r.get(f, "relative", bool, pre, False))
+        if fr.name in names:
+            raise r.fail(pre + "name", f"duplicate fault name {fr.name!r}")
+        if fr.angle in SIDED and fr.angle not in ANGLES and fr.side == "none":
+            raise r.fail(pre + "side", f"{fr.angle!r} is sided: use same or opposite")
+        if not fr.cue.strip():
+            raise r.fail(pre + "cue", "must not be empty")
+        names.add(fr.name)
+        faults.append(fr)
+    cues = r.get(data, "cues", list, "", [])
+    for i, c in enumerate(cues):
+        if not isinstance(c, str) or not c.strip():
+            raise r.fail(f"cues[{i}]", "must be a non-empty string")
+    hold_s = r.positive(r.get(data, "hold_s", float, "", 0.0), "hold_s", True)
+    reps = r.get(data, "reps", int)
+    if not 1 <= reps <= 100:
+        raise r.fail("reps", f"must be 1..100, got {reps}")
+    return ExerciseSpec(
+        id=sid, name=r.get(data, "name", str), category=r.choice(data, "category", CATEGORIES),
+        position=r.choice(data, "position", POSITIONS), view=r.choice(data, "view", VIEWS),
+        sides=sides, primary=primary, tempo=tempo, hold_s=hold_s, reps=reps,
+        scene=r.choice(data, "scene", SCENES), description=r.get(data, "description", str),
+        cues=tuple(cues), faults=tuple(faults), path=path)
+
+
+def load_spec(path: str | Path) -> ExerciseSpec:
+    """Read and validate one exercise file; the file's stem must equal its id."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, f"TOML syntax error: {exc}") from None
+    spec = parse_spec(data, str(path))
+    if path.suffix == ".toml" and path.stem != spec.id:
+        raise InputError(path, f"id: {spec.id!r} must match the file name {path.stem!r}")
+    return spec
