@@ -11,6 +11,8 @@ from tracking.errors import PhysioQuestError
 #: Command modules in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "import_data",
+    "patient",
+    "sessions",
 )
 
 

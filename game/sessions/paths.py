@@ -42,3 +42,10 @@ def private_file(path: Path) -> Path:
 def default_db() -> str:
     """The store to use: ``$PHYSIOQUEST_DB`` or the SQLite file in the data directory."""
     return os.environ.get(DB_ENV) or str(data_dir() / DB_FILENAME)
+
+
+def add_db_argument(parser) -> None:  # type: ignore[no-untyped-def]
+    """The ``--db`` option every store command shares."""
+    parser.add_argument("--db", metavar="PATH|DSN", default=None,
+                        help="the store: an SQLite file or a postgresql:// DSN "
+                             "(default: $PHYSIOQUEST_DB, else physioquest.sqlite3 in your data folder)")

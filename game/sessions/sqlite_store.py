@@ -115,6 +115,8 @@ def _check_existing(path: Path) -> None:
         raise InputError(path, f"cannot read ({exc.strerror})") from None
     if head != b"SQLite format 3\x00":
         raise InputError(path, "not a PhysioQuest database (not an SQLite file, or damaged); left untouched")
+    side = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    fresh = [p for p in side if not p.exists()]
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
         try:
@@ -122,7 +124,11 @@ def _check_existing(path: Path) -> None:
             bad = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+        if bad != "ok":
+            raise InputError(path, f"damaged database ({bad}); left untouched")
+    except (sqlite3.DatabaseError, InputError) as exc:
+        for p in fresh:  # the read-only look may have made empty WAL files: take them away
+            p.unlink(missing_ok=True)
+        if isinstance(exc, InputError):
+            raise
         raise InputError(path, f"damaged database ({exc}); left untouched") from None
-    if bad != "ok":
-        raise InputError(path, f"damaged database ({bad}); left untouched")

@@ -385,3 +385,4 @@ def open_store(spec: str | None = None, *, recover: bool = True) -> Store:
     if recover:
         store.mark_interrupted()
     return store
+
