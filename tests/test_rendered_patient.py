@@ -1,0 +1,142 @@
+"""The rendered virtual patient: the figure builds and poses, renders where the landmarks
+project, is found by the real MediaPipe model, and feeds the pipeline as a FrameSource."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+pytest.importorskip("panda3d")
+from panda3d.core import load_prc_file_data  # noqa: E402
+
+load_prc_file_data("", "audio-library-name null")
+
+from scenes.patient import testpose  # noqa: E402
+from scenes.patient.figure import Palette, PatientFigure  # noqa: E402
+from scenes.patient.render import CameraView, PatientRenderer  # noqa: E402
+from scenes.patient.source import RenderedPatientSource  # noqa: E402
+from tracking.errors import InputError  # noqa: E402
+from tracking.landmarks import Landmark as L  # noqa: E402
+from tracking.virtual_patient.body import pose_landmarks  # noqa: E402
+from tracking.virtual_patient.camera import Camera  # noqa: E402
+
+SIZE = (480, 360)
+
+
+def squat_points(n: int = 60, depth: float = 100.0) -> np.ndarray:
+    """One squat of the kinematic body model over ``n`` frames (points (n, 33, 3))."""
+    k = depth * (1 - np.cos(2 * np.pi * np.arange(n) / n)) / 2
+    return pose_landmarks({"knee_flexion_l": k, "knee_flexion_r": k, "hip_flexion_l": 0.95 * k,
+                           "hip_flexion_r": 0.95 * k, "ankle_plantarflexion_l": -0.3 * k,
+                           "ankle_plantarflexion_r": -0.3 * k, "trunk_flexion": 0.1 * k,
+                           "shoulder_flexion_l": 0.9 * k, "shoulder_flexion_r": 0.9 * k})
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    r = PatientRenderer(SIZE, CameraView("front"), room=False)
+    yield r
+    r.close()
+
+
+def test_figure_parts_follow_the_landmarks() -> None:
+    from panda3d.core import NodePath, Point3
+
+    scene = NodePath("scene")
+    fig = PatientFigure(scene)
+    pts = testpose.squat(70, arms_forward_deg=60)
+    fig.pose(pts)
+    for node, a, b in fig._limbs:  # each limb runs from its first landmark to its second
+        start = scene.get_relative_point(node, Point3(0, 0, 0))
+        end = scene.get_relative_point(node, Point3(0, 1, 0))
+        for got, want in ((start, pts[a]), (end, pts[b])):
+            # Panda3D (x, y, z) = body (x, -z, y)
+            assert np.allclose((got[0], got[2], -got[1]), want, atol=1e-4)
+    with pytest.raises(ValueError):
+        fig.pose(np.zeros((32, 3)))
+    bad = pts.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError):
+        fig.pose(bad)
+
+
+@pytest.mark.parametrize("view", ["front", "side", "oblique"])
+def test_render_covers_the_projected_landmarks(renderer: PatientRenderer, view: str) -> None:
+    """The figure is drawn where the kinematic camera model projects its landmarks."""
+    pts = squat_points(8)[2]
+    renderer.set_view(CameraView(view))
+    image = renderer.render(pts)
+    bg = image[0, 0].astype(int)
+    person = np.abs(image.astype(int) - bg).sum(axis=2) > 30
+    proj = Camera(view, width=SIZE[0], height_px=SIZE[1]).project(pts[None])[0]
+    px = np.round(proj[:, :2] * SIZE).astype(int)
+    # Each point lies on the figure (within 2 pixels: the nose tip is on the outline).
+    inside = [person[y - 2:y + 3, x - 2:x + 3].any() for x, y in
+              px[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
+                  L.RIGHT_KNEE, L.LEFT_WRIST, L.NOSE]]]
+    assert all(inside), inside
+    ys, xs = np.nonzero(person)
+    # The silhouette spans from above the head to the feet (a few pixels of margin).
+    assert ys.min() < px[L.NOSE, 1] - 5
+    assert abs(ys.max() - px[[L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX, L.LEFT_HEEL], 1].max()) < 15
+
+
+def test_clothing_contrasts_inside_the_figure(renderer: PatientRenderer) -> None:
+    """Shirt, skin, trousers and shoes all show, each in its own colour."""
+    renderer.set_view(CameraView("front"))
+    image = renderer.render(testpose.standing())[:, :, ::-1].astype(float) / 255.0  # RGB
+    pal = Palette()
+    for name in ("shirt", "skin", "trousers", "shoes"):
+        want = np.array(getattr(pal, name)[:3])
+        hue = want / want.sum()
+        near = np.abs(image / np.maximum(image.sum(axis=2, keepdims=True), 1e-6) - hue).sum(axis=2) < 0.04
+        bright = image.sum(axis=2) > 0.25 * want.sum()
+        assert (near & bright).sum() > 30, name
+
+
+def test_source_renders_from_any_thread() -> None:
+    pts = squat_points(6)
+    frames: list = []
+    with RenderedPatientSource(pts, fps=25.0, size=(160, 120), room=False) as src:
+        assert src.frame_count == 6 and src.size == (160, 120) and not src.is_live
+        worker = threading.Thread(target=lambda: frames.extend(src))
+        worker.start()
+        worker.join(timeout=60)
+    assert [f.index for f in frames] == list(range(6))
+    assert [f.t_ms for f in frames] == [i * 40.0 for i in range(6)]
+    assert frames[0].image_bgr.shape == (120, 160, 3)
+    # Standing (frame 0) and squatting (frame 3) look different.
+    assert np.abs(frames[0].image_bgr.astype(int) - frames[3].image_bgr.astype(int)).mean() > 1.0
+    with pytest.raises(InputError):
+        RenderedPatientSource(np.zeros((4, 32, 3)))
+
+
+def test_looping_source_runs_on() -> None:
+    with RenderedPatientSource(squat_points(3), size=(96, 72), loop=True, room=False) as src:
+        assert src.frame_count is None
+        idx = [src.read().index for _ in range(7)]
+    assert idx == list(range(7))
+    assert src.read() is None  # closed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("view", ["front", "side"])
+def test_mediapipe_finds_the_rendered_figure(view: str) -> None:
+    """The real BlazePose model finds the figure in every frame, its landmarks within a few
+    pixels of where the kinematic camera model projects the true points."""
+    from tracking.backends import create_backend
+
+    pts = squat_points(45)
+    proj = Camera(view, width=SIZE[0], height_px=SIZE[1]).project(pts)
+    got = []
+    with RenderedPatientSource(pts, size=SIZE, view=CameraView(view)) as src, \
+            create_backend("mediapipe-pose") as backend:
+        for frame in src:
+            got.append(backend.process(frame.image_bgr, frame.t_ms, frame.index).xyzv)
+    got = np.array(got)
+    assert np.isfinite(got[:, 0, 0]).all()
+    body = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
+            L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_ELBOW, L.RIGHT_ELBOW]
+    err = np.linalg.norm((got[:, body, :2] - proj[:, body, :2]) * SIZE, axis=-1)
+    assert np.median(err) < 8.0, np.median(err, axis=0)
