@@ -198,3 +198,24 @@ def test_recorder_keeps_data_when_writes_fail(store, tmp_path) -> None:
     assert sorted(p.suffix for p in rescued) == [".json", ".npz"]
     from tracking.series_file import load_series
     assert len(load_series(tmp_path / "data" / f"rescue-{rec2.session_id}.npz")) == 5
+
+
+def test_records_the_scoring_engines_own_results(store) -> None:
+    from tracking.exercise.events import FaultHit, FormFault, RepCompleted, RepResult
+    hit = FaultHit("knee_valgus", "left", 14.0, 10.0, 0.4, "moderate", "Knees over toes")
+    rep = RepResult(3, "left", 1.5, 4.0, 2.7, 88.0, 80.0, 0.8, 90.0, 0.5, (hit,), 72, ("short of target",))
+    rec = SessionRecorder(store, "P4", None, "park", "synthetic", flush_interval_s=0.05)
+    rec.add_event(FormFault(2.0, "left", "knee_valgus", "Knees over toes", "moderate", 14.0, 10.0))
+    rec.add_event(RepCompleted(4.0, "left", rep))
+    r = rec.add_rep("squat", 0, rep)
+    s = rec.finish()
+    [stored] = store.reps(s.id)
+    assert stored == r
+    assert (stored.t_start_ms, stored.t_end_ms, stored.range_deg, stored.target_deg) == (1500.0, 4000.0, 88.0, 90.0)
+    assert (stored.confidence, stored.hold_s, stored.score, stored.faults, stored.side, stored.rep_index) == \
+        (0.8, 0.5, 72.0, ("knee_valgus",), "left", 0)
+    assert stored.details["rom_deg"] == 80.0 and stored.details["index"] == 3
+    assert stored.details["reasons"] == ["short of target"]
+    ev = store.events(s.id)
+    assert [(e.name, e.t_ms) for e in ev] == [("FormFault", 2000.0), ("RepCompleted", 4000.0)]
+    assert ev[1].payload["rep"]["faults"][0]["name"] == "knee_valgus"

@@ -88,6 +88,8 @@ class SessionRecorder:
             data = _as_dict(event)
             data.update(payload or {})
         t = t_ms if t_ms is not None else _num(data.get("t_ms"))
+        if t is None and _num(data.get("t_s")) is not None:
+            t = float(data["t_s"]) * 1000.0
         with self._lock:
             self._check_open()
             self._events.append(Event(self.session_id, self._last_t_ms if t is None else float(t),
@@ -299,17 +301,17 @@ def rep_record(session_id: str, exercise_id: str, set_index: int, rep: Any, side
     t1 = now_ms if t1 is None else t1
     t0 = t1 if t0 is None else t0
     key = (exercise_id, set_index, side)
-    index = data.get("rep_index", data.get("index"))
+    index = data.get("rep_index")  # H2's RepResult.index (1-based, whole tracker) stays in details
     index = counts.get(key, 0) if index is None else int(index)
     counts[key] = max(counts.get(key, 0), index + 1)
-    known = {"session_id", "exercise_id", "set_index", "rep_index", "index", "side", "faults",
+    known = {"session_id", "exercise_id", "set_index", "rep_index", "side", "faults",
              "t_start_ms", "t_end_ms", "details", "range_deg", "target_deg", "confidence", "hold_s",
-             "score"}
+             "score", "peak_deg"}
     details = {k: v for k, v in data.items() if k not in known}
     details.update(data.get("details") or {})
     details = json.loads(json.dumps(details, default=_json_default))
     return RepRecord(session_id, exercise_id, set_index, index, t0, t1,
-                     _pick(data, "range_deg", "rom_deg", "peak_deg", "peak_angle_deg", "range_of_motion_deg"),
+                     _pick(data, "range_deg", "peak_deg", "peak_angle_deg", "rom_deg"),
                      _pick(data, "target_deg", "target_angle_deg"),
                      _pick(data, "confidence", "range_confidence", "rom_confidence"),
                      _pick(data, "hold_s", "hold_time_s", "held_s"),
