@@ -143,3 +143,25 @@ def loft(centers: np.ndarray, lateral: np.ndarray, forward: np.ndarray, half_w: 
 def loft_tris(rings: int, segs: int) -> np.ndarray:
     """Triangles of ``loft`` output (outward facing when lateral x forward points up)."""
     return _grid_tris(rings, segs, flip=True)
+
+
+def box(half: tuple[float, float, float], center=(0.0, 0.0, 0.0)
+        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vertices, normals, triangles of an axis-aligned box with flat faces."""
+    c = np.array(center, np.float64)
+    h = np.array(half, np.float64)
+    verts, normals, tris = [], [], []
+    for axis in range(3):
+        for sign in (1.0, -1.0):
+            n = np.zeros(3)
+            n[axis] = sign
+            u = np.zeros(3)
+            u[(axis + 1) % 3] = 1.0
+            v = np.cross(n, u)
+            base = len(verts)
+            for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+                verts.append(c + h * (n + a * u + b * v))
+                normals.append(n)
+            tris.extend(((base, base + 1, base + 2), (base, base + 2, base + 3)))
+    return (np.array(verts, np.float32), np.array(normals, np.float32),
+            np.array(tris, np.uint32))

@@ -105,6 +105,30 @@ def _make_pipe() -> GraphicsPipe:
     return pipe
 
 
+def make_chair(parent: NodePath, seat_height: float, seat_front_z: float,
+               color=(0.55, 0.36, 0.20, 1.0)) -> NodePath:
+    """A plain wooden chair in the body frame: seat top at ``seat_height``, its front edge at
+    ``seat_front_z`` (the patient sits facing +z), a backrest behind."""
+    from scenes.patient.figure import BODY_TO_PANDA
+    from scenes.patient.meshes import box, make_node
+
+    chair = parent.attach_new_node("chair")
+    chair.set_mat(BODY_TO_PANDA)
+    d, w, t = 0.42, 0.22, 0.03  # seat depth, half-width, thickness
+    zc = seat_front_z - d / 2
+    parts = [((w, t / 2, d / 2), (0, seat_height - t / 2, zc))]
+    for sx in (-1, 1):
+        for sz in (-1, 1):
+            parts.append(((0.02, (seat_height - t) / 2, 0.02),
+                          (sx * (w - 0.03), (seat_height - t) / 2, zc + sz * (d / 2 - 0.03))))
+        parts.append(((0.02, 0.25, 0.02), (sx * (w - 0.03), seat_height + 0.25, zc - d / 2 + 0.03)))
+    parts.append(((w, 0.09, 0.015), (0, seat_height + 0.38, zc - d / 2 + 0.03)))
+    for i, (half, center) in enumerate(parts):
+        chair.attach_new_node(make_node(f"chair{i}", *box(half, center)))
+    chair.set_color(*color)
+    return chair
+
+
 class PatientRenderer:
     """Renders the posed figure offscreen to BGR images of ``size`` (width, height)."""
 
@@ -157,6 +181,15 @@ class PatientRenderer:
         self._place_camera(view)
         self._light(self.camera)
         self.scene.set_antialias(AntialiasAttrib.M_multisample)
+        self._chair: NodePath | None = None
+
+    def set_chair(self, seat_height: float | None, seat_front_z: float = 0.0) -> None:
+        """Show a chair (seated exercises; see ``make_chair``) or none (None)."""
+        if self._chair is not None:
+            self._chair.remove_node()
+            self._chair = None
+        if seat_height is not None:
+            self._chair = make_chair(self.scene, seat_height, seat_front_z)
 
     def _place_camera(self, view: CameraView) -> None:
         self.camera.set_pos(*body_to_panda(view.position()))
