@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from panda3d.core import LMatrix4f, NodePath
+from panda3d.core import LMatrix4f, NodePath, RescaleNormalAttrib
 
 from scenes.patient import meshes
 from tracking.landmarks import Landmark as L
@@ -80,10 +80,10 @@ def _frame_matrix(x: np.ndarray, y: np.ndarray, z: np.ndarray, origin: np.ndarra
 
 
 def _perp(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two unit vectors perpendicular to d and to each other."""
+    """Unit vectors a, b perpendicular to d such that (a, d, b) is right-handed."""
     ref = np.array([0.0, 0.0, 1.0]) if abs(d[2]) < 0.9 * np.linalg.norm(d) else np.array([1.0, 0, 0])
     a = _unit(np.cross(ref, d))
-    b = _unit(np.cross(d, a))
+    b = _unit(np.cross(a, d))
     return a, b
 
 
@@ -101,6 +101,8 @@ class PatientFigure:
         self.palette = palette
         self.root = parent.attach_new_node("patient-figure")
         self.root.set_mat(BODY_TO_PANDA)
+        # Limbs are scaled along their length only: renormalise normals after transforming.
+        self.root.set_attrib(RescaleNormalAttrib.make(RescaleNormalAttrib.M_normalize))
         self._limbs: list[tuple[NodePath, int, int]] = []
         for name, a, b, r0, r1, col in LIMBS:
             np_ = self._attach(name, *meshes.tube(r0, r1), col)
