@@ -15,6 +15,7 @@ from panda3d.core import LMatrix4f, NodePath, RescaleNormalAttrib
 
 from scenes.patient import meshes
 from tracking.landmarks import Landmark as L
+from tracking.virtual_patient.body import rest_landmarks
 
 Color = tuple[float, float, float, float]
 
@@ -64,6 +65,11 @@ TORSO_KNOTS = np.array([
     (0.70, 0.00, 0.90, 0.122), (0.90, 0.00, 0.96, 0.105), (1.00, 0.00, 0.92, 0.085),
     (1.06, 0.00, 0.80, 0.068), (1.11, 0.00, 0.48, 0.052), (1.13, 0.00, 0.05, 0.010),
 ])
+#: The face points (nose, eyes, ears, mouth) and where they sit in the head's own frame
+#: (origin between the ears, x left, y up, z forward): the kinematic body model's rest pose.
+_FACE = np.arange(11)
+_CANONICAL_FACE = (lambda r: r[_FACE] - (r[L.LEFT_EAR] + r[L.RIGHT_EAR]) / 2)(
+    rest_landmarks().astype(np.float64))
 TORSO_RINGS = 26
 TORSO_SEGS = 28
 BELT = (0.30, 0.36)  #: s range of the belt; shirt above, trousers below
@@ -139,9 +145,9 @@ class PatientFigure:
         """Head in its own frame: origin between the ears, x left, y up, z forward."""
         head = self.root.attach_new_node("head")
         self._part(head, "skull", (0.077, 0.106, 0.096), (0, 0.028, 0.0), "skin", segs=28, rings=18)
-        self._part(head, "jaw", (0.060, 0.052, 0.066), (0, -0.040, 0.026), "skin")
-        self._part(head, "nose", (0.012, 0.022, 0.016), (0, -0.004, 0.096), "skin")
-        self._part(head, "mouth", (0.022, 0.006, 0.008), (0, -0.050, 0.088), "lips")
+        self._part(head, "jaw", (0.060, 0.058, 0.066), (0, -0.050, 0.030), "skin")
+        self._part(head, "nose", (0.012, 0.022, 0.016), (0, -0.028, 0.092), "skin")
+        self._part(head, "mouth", (0.022, 0.006, 0.008), (0, -0.065, 0.092), "lips")
 
         def hair_keep(d: np.ndarray) -> bool:
             if d[2] > 0.25:  # the face side: hair only above the forehead
@@ -151,10 +157,10 @@ class PatientFigure:
         self._part(head, "hair", (0.083, 0.112, 0.102), (0, 0.036, -0.006), "hair", keep=hair_keep,
                    segs=32, rings=20)
         for sx in (1.0, -1.0):
-            self._part(head, "eye", (0.014, 0.009, 0.007), (sx * 0.031, 0.020, 0.082), "eye_white")
-            self._part(head, "iris", (0.0065, 0.0065, 0.004), (sx * 0.031, 0.020, 0.0885), "iris",
+            self._part(head, "eye", (0.014, 0.009, 0.007), (sx * 0.032, 0.016, 0.080), "eye_white")
+            self._part(head, "iris", (0.0065, 0.0065, 0.004), (sx * 0.032, 0.016, 0.0865), "iris",
                        segs=12, rings=8)
-            self._part(head, "brow", (0.018, 0.0045, 0.006), (sx * 0.032, 0.040, 0.086), "hair",
+            self._part(head, "brow", (0.018, 0.0045, 0.006), (sx * 0.032, 0.036, 0.086), "hair",
                        segs=12, rings=8)
             self._part(head, "ear", (0.010, 0.027, 0.017), (sx * 0.076, 0.002, -0.006), "skin",
                        segs=12, rings=8)
@@ -207,14 +213,16 @@ class PatientFigure:
             self._pose_foot(node, p, side)
 
     def _pose_head(self, p: np.ndarray) -> np.ndarray:
-        ears = (p[L.LEFT_EAR] + p[L.RIGHT_EAR]) / 2
-        width = float(np.linalg.norm(p[L.LEFT_EAR] - p[L.RIGHT_EAR]))
-        scale = float(np.clip(width / 0.148, 0.8, 1.25))
-        x_hint = p[L.LEFT_EAR] - p[L.RIGHT_EAR]
-        eyes = (p[L.LEFT_EYE] + p[L.RIGHT_EYE]) / 2
-        forward = (p[L.NOSE] + eyes) / 2 - ears
-        x, y, z = _ortho(np.cross(forward, x_hint), x_hint)  # z cross x = y
-        origin = ears
+        """Fit the head frame to the 11 face points (rigid + scale), return the neck's top."""
+        target = p[_FACE]
+        c = _CANONICAL_FACE
+        cc, pc = c.mean(0), target.mean(0)
+        u, sv, vt = np.linalg.svd((c - cc).T @ (target - pc))
+        d = np.sign(np.linalg.det(vt.T @ u.T)) or 1.0
+        rot = vt.T @ np.diag([1.0, 1.0, d]) @ u.T  # target ~ scale * rot @ c + t
+        scale = float(np.clip((sv * [1.0, 1.0, d]).sum() / ((c - cc) ** 2).sum(), 0.8, 1.25))
+        origin = pc - scale * rot @ cc
+        x, y, z = rot[:, 0], rot[:, 1], rot[:, 2]
         self._head.set_mat(_frame_matrix(x * scale, y * scale, z * scale, origin))
         return origin - y * 0.07 * scale - z * 0.015 * scale
 
