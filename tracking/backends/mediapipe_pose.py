@@ -8,6 +8,12 @@ One Euro filter, gating and person-switch detection on top.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import sys
+from typing import Iterator
+
 import numpy as np
 
 from tracking.backends.base import BackendBase
@@ -55,3 +61,33 @@ class MediaPipePoseBackend(BackendBase):
         if self._pose is not None:
             self._pose.close()
             self._pose = None
+
+
+@contextlib.contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Silence MediaPipe's C++ log lines (TFLite, glog) on file descriptor 2 while Python's
+    ``sys.stderr`` (errors, progress bar) still reaches the terminal. Used by the CLI;
+    set ``PHYSIOQUEST_NATIVE_LOGS=1`` to see the native lines. No-op when stderr is not a
+    real file (e.g. captured by a test)."""
+    try:
+        if os.environ.get("PHYSIOQUEST_NATIVE_LOGS") or sys.stderr.fileno() != 2:
+            raise ValueError
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        yield
+        return
+    old = sys.stderr
+    old.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = open(saved, "w", buffering=1, encoding=old.encoding or "utf-8",
+                      errors="backslashreplace", closefd=False)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr.close()
+        sys.stderr = old
+        os.dup2(saved, 2)
+        os.close(saved)
