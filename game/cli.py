@@ -10,10 +10,12 @@ from tracking.errors import PhysioQuestError
 
 #: Command modules in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
+    "play",
     "analyze",
     "import_data",
     "patient",
     "plan",
+    "report",
     "sessions",
 )
 

@@ -1,0 +1,1 @@
+"""Reports for therapists and patients: statistics and a self-contained HTML page."""
