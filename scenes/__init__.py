@@ -10,11 +10,17 @@ from typing import Any
 from panda3d.core import NodePath
 
 from scenes.base import Reach, Scene
+from scenes.kitchen import Kitchen
+from scenes.living_room import LivingRoom
+from scenes.orchard import Orchard
 from scenes.park_path import ParkPath
 from scenes.settings import SceneSettings
+from scenes.shore import Shore
+from scenes.stepping_stones import SteppingStones
 
 #: Scene name -> class, in the order a menu lists them.
-SCENES: dict[str, type[Scene]] = {cls.name: cls for cls in (ParkPath,)}
+SCENES: dict[str, type[Scene]] = {cls.name: cls for cls in (ParkPath, Kitchen, Orchard, SteppingStones,
+                                                        LivingRoom, Shore)}
 SCENE_NAMES: tuple[str, ...] = tuple(SCENES)
 DEFAULT_SCENE = "park_path"
 

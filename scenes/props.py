@@ -140,10 +140,10 @@ def flowers(mb: MeshBuilder, centre: Vec, rng: np.random.Generator, colours,
     x, y, z = centre
     for _ in range(count):
         px, py = x + rng.normal(0, spread), y + rng.normal(0, spread)
-        hgt = rng.uniform(0.15, 0.35)
-        mb.cylinder(0.01, hgt, mat.LEAF_DARK, xform((px, py, z)), segments=3, caps=False)
-        mb.sphere(0.05, colours[int(rng.integers(len(colours)))], xform((px, py, z + hgt)),
-                  rings=2, segments=5, smooth=False)
+        hgt = rng.uniform(0.08, 0.2)
+        mb.cylinder(0.012, hgt, mat.LEAF_DARK, xform((px, py, z)), segments=3, caps=False)
+        mb.sphere(0.075, colours[int(rng.integers(len(colours)))], xform((px, py, z + hgt),
+                  s=(1, 1, 0.5)), rings=2, segments=5, smooth=False)
 
 
 def basket(mb: MeshBuilder, pos: Vec, colour=mat.WICKER, radius: float = 0.25,
@@ -158,11 +158,13 @@ def basket(mb: MeshBuilder, pos: Vec, colour=mat.WICKER, radius: float = 0.25,
         mb.cylinder(radius * 0.9 + 0.005, 0.012, mat.shade(colour, 0.8),
                     xform((x, y, z + height * (0.2 + 0.2 * k))), segments=10, caps=False)
     if handle:
-        for i in range(7):
-            a = np.pi * i / 6
-            mb.box((0.03, 0.03, 0.09), mat.shade(colour, 0.85),
-                   xform((x + np.cos(a) * radius * 0.95, y, z + height + np.sin(a) * radius * 0.9),
-                         r=-np.degrees(a) + 90))
+        n = 9
+        seg = np.pi * radius * 0.95 / n * 1.15
+        for i in range(n):
+            a = np.pi * (i + 0.5) / n
+            mb.box((seg, 0.03, 0.025), mat.shade(colour, 0.85),
+                   xform((x + np.cos(a) * radius * 0.95, y, z + height + np.sin(a) * radius * 0.95),
+                         r=-(np.degrees(a) + 90)))
 
 
 def water(mb: MeshBuilder, x_range, y_range, step: float, colour, rng: np.random.Generator,

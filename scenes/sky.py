@@ -26,7 +26,9 @@ def add_sky(root: NodePath, sky: SkySettings, radius: float = DOME_RADIUS) -> No
         if elev < 0:
             c = _mix(sky.horizon, sky.ground, min(1.0, -elev / 6.0))
         else:
-            c = _mix(sky.horizon, sky.top, (elev / 90.0) ** 0.55)
+            c = _mix(sky.horizon, sky.top, (elev / 90.0) ** 0.45)
+            grey = c[:3].mean()  # keep the blend saturated: no grey band between the hues
+            c[:3] = np.clip(grey + (c[:3] - grey) * 1.35, 0, 1)
         colours[i, :] = c
     idx = np.arange((rows + 1) * (cols + 1)).reshape(rows + 1, cols + 1)
     q = np.stack([idx[:-1, :-1], idx[:-1, 1:], idx[1:, 1:], idx[1:, :-1]], -1).reshape(-1, 4)
