@@ -1,6 +1,8 @@
 """Pose gestures the game understands. Pure: landmark arrays in, answers out.
 
-- Both hands above the head, held ``hold_s``: pause (or resume when paused).
+- Both hands together above the head, held ``hold_s``: pause (or resume when paused).
+  "Together" (wrists closer than the shoulders are wide) keeps an overhead arm raise,
+  where the hands stay wide apart, from pausing the game.
 - Pain check-in: raise ONE hand; its height between the hips (0) and one torso height
   above the shoulders (10) chooses the number; hold it still ``hold_s`` to answer.
 
@@ -36,15 +38,21 @@ def _torso(xyzv: np.ndarray) -> tuple[float, float, float] | None:
     return (sh, hip, h) if h > 1e-3 else None
 
 
-def hands_above_head(xyzv: np.ndarray, margin: float = 0.15) -> bool:
-    """Both wrists higher than the nose by ``margin`` torso heights."""
+def hands_above_head(xyzv: np.ndarray, margin: float = 0.15, together: bool = True) -> bool:
+    """Both wrists higher than the nose by ``margin`` torso heights (and, with ``together``,
+    closer to each other than the shoulders are wide)."""
     torso = _torso(xyzv)
     nose = _pt(xyzv, L.NOSE)
     lw, rw = _pt(xyzv, L.LEFT_WRIST), _pt(xyzv, L.RIGHT_WRIST)
     if torso is None or nose is None or lw is None or rw is None:
         return False
     limit = nose[1] - margin * torso[2]
-    return bool(lw[1] < limit and rw[1] < limit)
+    if not (lw[1] < limit and rw[1] < limit):
+        return False
+    if together:
+        ls, rs = _pt(xyzv, L.LEFT_SHOULDER), _pt(xyzv, L.RIGHT_SHOULDER)
+        return bool(abs(lw[0] - rw[0]) < abs(ls[0] - rs[0]))  # type: ignore[index]
+    return True
 
 
 def pain_from_hand(xyzv: np.ndarray) -> int | None:
@@ -54,7 +62,7 @@ def pain_from_hand(xyzv: np.ndarray) -> int | None:
     is 0, one torso height above the shoulders is 10.
     """
     torso = _torso(xyzv)
-    if torso is None or hands_above_head(xyzv):
+    if torso is None or hands_above_head(xyzv, together=False):
         return None
     sh, hip, h = torso
     wrists = [w for w in (_pt(xyzv, L.LEFT_WRIST), _pt(xyzv, L.RIGHT_WRIST)) if w is not None]

@@ -11,15 +11,21 @@ def xyzv(**kw) -> np.ndarray:
     return to_frame(body_points(BodyPose(**kw)), 0.0).xyzv
 
 
-def test_hands_above_head() -> None:
-    assert hands_above_head(xyzv(arm_left=170, arm_right=170))
+HANDS_TOGETHER_UP = dict(arm_left=165, arm_right=165, elbow_left=40, elbow_right=40)
+
+
+def test_hands_together_above_head() -> None:
+    assert hands_above_head(xyzv(**HANDS_TOGETHER_UP))
     assert not hands_above_head(xyzv())
+    # an overhead arm raise keeps the hands wide apart: not a pause
+    assert not hands_above_head(xyzv(arm_left=165, arm_right=165))
+    assert hands_above_head(xyzv(arm_left=165, arm_right=165), together=False)
     assert not hands_above_head(xyzv(arm_left=170))  # one hand only
     assert not hands_above_head(xyzv(arm_left=90, arm_right=90))  # T pose
 
 
 def test_hidden_landmarks_are_not_a_gesture() -> None:
-    x = xyzv(arm_left=170, arm_right=170)
+    x = xyzv(**HANDS_TOGETHER_UP)
     x[15, 3] = 0.1  # left wrist barely visible
     assert not hands_above_head(x)
     assert pain_from_hand(np.full((33, 4), np.nan, np.float32)) is None

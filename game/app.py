@@ -1,0 +1,322 @@
+"""The game application: a ShowBase wired from ``GameConfig`` that plays one session.
+
+Every rendered frame polls the feed's newest landmarks (never waits for tracking), hands them
+to the current state, places the avatar and the camera from the scene, and takes the
+screenshots asked for. ``run_session()`` plays until the session summary is closed (or the
+duration runs out) and returns the session log.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from direct.showbase.ShowBase import ShowBase
+from panda3d.core import (AmbientLight, CardMaker, DirectionalLight, Filename, NodePath,
+                          PNMImage, loadPrcFileData)
+
+from game.avatar import Avatar
+from game.config import GameConfig
+from game.feedback import CueSelector
+from game.gestures import HeldGesture, hands_above_head
+from game.hud import Hud
+from game.input import Activity, DemoFeed, Feed, FeedSample
+from game.progression import LevelState
+from game.sounds import SoundBank
+from game.states import make_flow
+from game.states.session import SessionLog, SessionPlan, default_plan
+from game.ui.widgets import UiKit
+from tracking.series import PoseFrame
+
+KEYS = [str(d) for d in range(10)] + ["enter", "arrow_left", "arrow_right"]
+
+
+def configure_panda(config: GameConfig) -> None:
+    """Panda3D settings for this run (must come before ShowBase starts)."""
+    w, h = config.size
+    lines = [f"win-size {w} {h}", "window-title PhysioQuest", "sync-video false",
+             f"fullscreen {'true' if config.fullscreen else 'false'}",
+             "framebuffer-multisample true", "multisamples 4", "text-flatten true",
+             "notify-level-display error", "notify-level-device fatal"]
+    if config.offscreen:
+        lines.append("window-type offscreen")
+    if config.mute or config.offscreen:
+        lines.append("audio-library-name null")
+    if config.simulated_clock:
+        lines += ["clock-mode non-real-time", "clock-frame-rate 30"]
+    else:
+        lines += ["clock-mode normal"]
+    loadPrcFileData("physioquest-game", "\n".join(lines))
+
+
+class PhysioQuestApp(ShowBase):
+    def __init__(self, config: GameConfig, feed: Feed, plan: SessionPlan | None = None,
+                 recorder_factory: Any = None) -> None:
+        configure_panda(config)
+        ShowBase.__init__(self, windowType="offscreen" if config.offscreen else None)
+        self.settings = config
+        self.feed = feed
+        self.disableMouse()
+        self.camLens.setFov(55)
+        self.ui = UiKit(self, config.colours, config.text_scale)
+        self.setBackgroundColor(*config.colours.sky)
+        self.hud = Hud(self, self.ui)
+        self.hud.set_visible(False)
+        self.sounds = SoundBank(self.loader, muted=config.mute)
+        self.cues = CueSelector()
+        self.patient = config.patient or ("Sam (demo)" if feed.is_demo else "Guest")
+        self.plan = plan or default_plan(self.patient, config.exercise, config.scene,
+                                         short=config.unattended)
+        self.log = SessionLog(self.patient)
+        self.levels: dict[str, LevelState] = {}
+        self.comfortable: dict[str, float] = {}
+        self.reach: dict[str, float] = {}
+        self.item_index, self.set_no, self.set_run = 0, 1, None
+        self.recorder_factory = recorder_factory
+        self.recorder: Any = None
+        self.scene: Any = None
+        self.scene_name = ""
+        self._fallback_ground: NodePath | None = None
+        self.avatar = Avatar(self.render, config.colours)
+        self.avatar_visible(False)
+        self.pause_gesture = HeldGesture(hold_s=1.5)
+        self.shots: list[Path] = []
+        self._shot_keys: set[str] = set()
+        self._pending_shots: list[tuple[float, str]] = []
+        self.done = False
+        self.t = 0.0
+        self.frames = 0
+        self.last_sample = FeedSample(None, None)
+        self.flow = make_flow(self)
+        self.use_scene(self.plan.items[0].scene)
+        for key in KEYS:
+            self.accept(key, self.on_key, [key])
+        for key in ("space", "p"):
+            self.accept(key, self.toggle_pause, ["key"])
+        self.accept("escape", self.on_escape)
+        self.taskMgr.add(self._tick, "physioquest-tick")
+        self.flow.go("PatientChoice")
+
+    # -- per frame --------------------------------------------------------------------
+    def _tick(self, task: Any) -> int:
+        dt = min(0.1, globalClock.getDt())  # noqa: F821 (Panda3D builtin)
+        self.t += dt
+        self.frames += 1
+        sample = self.feed.latest(self.t)
+        self.last_sample = sample
+        if self.recorder is not None and sample.frame is not None:
+            self.recorder.add_frame(sample.frame)
+        self._gesture(sample)
+        state = self.flow.current
+        if state is not None:
+            state.update(self.t, dt, sample)
+        if self.scene is not None:
+            self.scene.update(dt)
+            pos, look = self.scene.camera_pose()
+            self.camera.setPos(pos)
+            self.camera.lookAt(look)
+            feet, heading = self.scene.avatar_anchor()
+            self.avatar.set_anchor(feet, heading)
+        self._take_due_shots()
+        if self.settings.duration_s is not None and self.t >= self.settings.duration_s \
+                and self.flow.state != "SessionSummary" and not self.done:
+            self.log.stopped_early = True
+            self.flow.go("SessionSummary")
+        return task.cont
+
+    def _gesture(self, sample: FeedSample) -> None:
+        up = sample.frame is not None and hands_above_head(sample.frame.xyzv)
+        if self.pause_gesture.update(self.t, up or None) is None:
+            return
+        if self.flow.state in ("Exercise", "Rest"):
+            self.flow.pause("gesture")
+        elif self.flow.state == "Paused" and self.flow.states["Paused"].reason != "out of view":
+            self.flow.resume()
+
+    # -- services for the states -------------------------------------------------------
+    def act(self, activity: Activity) -> None:
+        """Tell the demo patient what to do (no-op for a real camera)."""
+        if isinstance(self.feed, DemoFeed):
+            self.feed.set_activity(activity, self.t)
+
+    def patient_names(self) -> list[str]:
+        names = [self.patient]
+        try:
+            from game.sessions.store import open_store
+            store = open_store()
+            try:
+                names += [p.name if getattr(p, "name", "") else p.id
+                          for p in store.list_patients()][:5]
+            finally:
+                store.close()
+        except Exception:  # no store yet, or none reachable: the guest list will do
+            pass
+        return list(dict.fromkeys(names))[:6]
+
+    def set_patient(self, name: str) -> None:
+        self.patient = name
+        self.log.patient = name
+        if self.recorder_factory is not None and self.recorder is None:
+            self.recorder = self.recorder_factory(self, name)
+
+    def record_pain(self, when: str, value: int) -> None:
+        if when == "before":
+            self.log.pain_before = value
+        else:
+            self.log.pain_after = value
+        if self.recorder is not None:
+            self.recorder.pain(when, value)
+
+    def set_calibration(self, reach: dict[str, float], ranges: dict[str, float]) -> None:
+        self.reach, self.comfortable = reach, ranges
+        self.log.calibration = {**{f"reach_{k}": v for k, v in reach.items()},
+                                **{f"range_{k}": v for k, v in ranges.items()}}
+        if self.scene is not None and reach:
+            try:
+                self.scene.set_reach(reach)
+            except ValueError:
+                pass  # an implausible measurement: the scene keeps its default reach
+
+    def use_scene(self, name: str) -> None:
+        if name == self.scene_name:
+            return
+        if self.scene is not None:
+            self.avatar.root.reparentTo(self.render)
+            self.scene.destroy()
+            self.scene = None
+        try:
+            from scenes import create_scene
+            self.scene = create_scene(name, self.render)
+            self.scene.build()
+            if self.reach:
+                self.scene.set_reach(self.reach)
+            self.avatar.root.reparentTo(self.scene.root)
+            if self._fallback_ground is not None:
+                self._fallback_ground.removeNode()
+                self._fallback_ground = None
+        except (ImportError, KeyError):
+            self.scene = None
+            self._make_fallback_ground()
+        self.scene_name = name
+        self.log.scenes.append(name)
+
+    def _make_fallback_ground(self) -> None:
+        if self._fallback_ground is not None:
+            return
+        cm = CardMaker("ground")
+        cm.setFrame(-20, 20, -20, 20)
+        g = self.render.attachNewNode(cm.generate())
+        g.setP(-90)
+        g.setColor(0.45, 0.62, 0.38, 1)
+        sun = g.attachNewNode(DirectionalLight("sun"))
+        sun.setHpr(30, -50, 0)
+        amb = g.attachNewNode(AmbientLight("amb"))
+        amb.node().setColor((0.5, 0.5, 0.55, 1))
+        self.render.setLight(sun)
+        self.render.setLight(amb)
+        self.camera.setPos(0, -4.5, 1.6)
+        self.camera.lookAt(0, 0, 1.0)
+        self._fallback_ground = g
+
+    def avatar_visible(self, on: bool) -> None:
+        (self.avatar.root.show if on else self.avatar.root.hide)()
+
+    def show_pose(self, frame: PoseFrame, faults: tuple[str, ...] = (), exercise_id: str = "",
+                  target_deg: float | None = None) -> None:
+        self.avatar.update(frame.world if frame.world is not None else None, faults,
+                           exercise_id, target_deg)
+
+    def start_item(self, index: int) -> None:
+        self.item_index, self.set_no, self.set_run = index, 1, None
+        self.flow.go("Exercise")
+
+    def after_set(self) -> None:
+        item = self.plan.items[self.item_index]
+        self.set_run = None
+        if self.set_no < item.sets:
+            self.set_no += 1
+            self.flow.go("Rest")
+        elif self.item_index + 1 < len(self.plan.items):
+            self.item_index, self.set_no = self.item_index + 1, 1
+            self.flow.go("Rest")
+        else:
+            self.flow.go("PainCheck", when="after")
+
+    def session_finished(self) -> None:
+        self.avatar_visible(False)
+        if self.recorder is not None:
+            self.recorder.finish(self.log)
+            self.recorder = None
+
+    def finish(self) -> None:
+        self.done = True
+
+    # -- keys and pause ---------------------------------------------------------------
+    def on_key(self, key: str) -> None:
+        state = self.flow.current
+        if state is not None:
+            state.on_key(key)
+
+    def toggle_pause(self, why: str) -> None:
+        if self.flow.state == "Paused":
+            self.flow.resume()
+        else:
+            self.flow.pause(why)
+
+    def on_escape(self) -> None:
+        if self.flow.state in ("Paused", "SessionSummary", "PatientChoice"):
+            self.finish()
+        else:
+            self.flow.pause("key")
+
+    # -- screenshots ------------------------------------------------------------------
+    def on_state_entered(self, name: str) -> None:
+        self.log.states.append(name)
+        if not self.settings.screenshots:
+            return
+        extra = ""
+        if name == "PainCheck":
+            extra = "_" + ("after" if self.log.pain_before is not None else "before")
+        elif name in ("Exercise", "Calibration"):
+            extra = "_" + (self.plan.items[self.item_index].scene if name == "Exercise"
+                           else self.plan.items[0].scene)
+        elif name == "Paused":
+            extra = "_" + ("out_of_view" if self.flow.paused_from and
+                           self.last_sample.frame is not None and
+                           not self.last_sample.frame.detected else "pause")
+        key = name + extra
+        if key in self._shot_keys:
+            return
+        self._shot_keys.add(key)
+        delay = {"Exercise": 2.3, "Calibration": 1.5, "CameraCheck": 0.8}.get(name, 0.5)
+        self._pending_shots.append((self.t + delay, f"{name.lower()}{extra}"))
+
+    def _take_due_shots(self) -> None:
+        for due, label in list(self._pending_shots):
+            if self.t >= due:
+                self._pending_shots.remove((due, label))
+                self.screenshot_to(Path(self.settings.screenshots) /
+                                   f"{len(self.shots) + 1:02d}_{label}.png")
+
+    def screenshot_to(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.graphicsEngine.renderFrame()
+        img = PNMImage()
+        self.win.getScreenshot(img)
+        img.write(Filename.fromOsSpecific(str(path)))
+        self.shots.append(path)
+        return path
+
+    # -- running ----------------------------------------------------------------------
+    def run_session(self, max_frames: int | None = None) -> SessionLog:
+        """Step the game until the session ends (or ``max_frames``); returns the log."""
+        try:
+            while not self.done and (max_frames is None or self.frames < max_frames):
+                self.taskMgr.step()
+        finally:
+            self.feed.close()
+        return self.log
+
+    def close(self) -> None:
+        self.ignoreAll()
+        self.taskMgr.remove("physioquest-tick")
+        self.destroy()

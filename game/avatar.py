@@ -1,0 +1,222 @@
+"""The patient's avatar: a 3D figure that mirrors the tracked pose live (joints coloured by
+form) and a translucent target ghost showing the movement's goal.
+
+Seen from behind (the scenes' cameras follow the avatar), so the patient's left is on the
+screen's left, as in a mirror. Input: MediaPipe-style world landmarks (metres, origin
+mid-hips, x = patient's left, y down, z away from the camera).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from panda3d.core import (Geom, GeomNode, GeomTriangles, GeomVertexData, GeomVertexFormat,
+                          GeomVertexWriter, NodePath, TransparencyAttrib, Vec3)
+
+from tracking.landmarks import BONES, Landmark as L
+
+#: Joints drawn as balls (hands and face points are left out: the bones reach them).
+JOINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST,
+          L.RIGHT_WRIST, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE,
+          L.RIGHT_ANKLE)
+DRAWN_BONES = tuple(b for b in BONES if L.NOSE not in b and L.LEFT_EYE not in b
+                    and L.RIGHT_EYE not in b)
+FOOT = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX,
+        L.RIGHT_FOOT_INDEX)
+
+#: Which joints a named fault concerns (coloured in the warning colour while it is seen).
+FAULT_JOINTS: dict[str, tuple[L, ...]] = {
+    "elbows_bent": (L.LEFT_ELBOW, L.RIGHT_ELBOW),
+    "elbow_bent": (L.LEFT_ELBOW, L.RIGHT_ELBOW),
+    "side_lean": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP),
+    "trunk_lean": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP),
+    "knee_valgus": (L.LEFT_KNEE, L.RIGHT_KNEE),
+    "shoulder_shrug": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+}
+
+
+def world_to_panda(world: np.ndarray) -> np.ndarray:
+    """MediaPipe world landmarks -> avatar-local Panda coordinates (figure faces +y, +z up,
+    feet on z = 0): the patient's left is the figure's left (-x)."""
+    p = np.empty_like(world, dtype=np.float64)
+    p[:, 0] = -world[:, 0]
+    p[:, 1] = -world[:, 2]
+    p[:, 2] = -world[:, 1]
+    feet = p[[int(i) for i in FOOT], 2]
+    low = np.nanmin(feet) if np.isfinite(feet).any() else np.nanmin(p[:, 2])
+    p[:, 2] -= low if np.isfinite(low) else 0.0
+    return p
+
+
+def _rotate(points: np.ndarray, centre: np.ndarray, axis: np.ndarray, ang: float) -> np.ndarray:
+    k = axis / (np.linalg.norm(axis) or 1.0)
+    v = points - centre
+    c, s = math.cos(ang), math.sin(ang)
+    return centre + v * c + np.cross(k, v) * s + np.outer(v @ k, k) * (1 - c)
+
+
+ARM_CHAINS = {L.LEFT_SHOULDER: (L.LEFT_HIP, (L.LEFT_ELBOW, L.LEFT_WRIST, L.LEFT_PINKY,
+                                            L.LEFT_INDEX, L.LEFT_THUMB)),
+              L.RIGHT_SHOULDER: (L.RIGHT_HIP, (L.RIGHT_ELBOW, L.RIGHT_WRIST, L.RIGHT_PINKY,
+                                              L.RIGHT_INDEX, L.RIGHT_THUMB))}
+
+
+def ghost_points(points: np.ndarray, exercise_id: str, target_deg: float) -> np.ndarray | None:
+    """The patient's own body (Panda coordinates) moved to the exercise's target: arms
+    turned about the shoulder to ``target_deg`` of abduction, or knees bent to
+    ``target_deg`` of flexion with the feet kept in place. None for other exercises."""
+    g = points.copy()
+    if not np.isfinite(points[[int(j) for j in JOINTS]]).all():
+        return None
+    if exercise_id in ("arm_raise", "shoulder_abduction"):
+        for sh, (hip, chain) in ARM_CHAINS.items():
+            a, b, c = g[hip], g[sh], g[chain[0]]
+            v1, v2 = a - b, c - b
+            now = math.acos(float(np.clip(v1 @ v2 / (np.linalg.norm(v1) * np.linalg.norm(v2)),
+                                          -1, 1)))
+            axis = np.cross(v1, v2)
+            if np.linalg.norm(axis) < 1e-6:  # arm along the trunk: turn sideways
+                axis = np.cross(v1, np.array([1.0 if sh == L.RIGHT_SHOULDER else -1.0, 0, 0]))
+            idx = [int(i) for i in chain]
+            g[idx] = _rotate(g[idx], b, axis, math.radians(target_deg) - now)
+        return g
+    if exercise_id in ("squat", "mini_squat", "deep_squat"):
+        q = math.radians(target_deg) / 2
+        hips = (g[int(L.LEFT_HIP)] + g[int(L.RIGHT_HIP)]) / 2
+        ank = (g[int(L.LEFT_ANKLE)] + g[int(L.RIGHT_ANKLE)]) / 2
+        shin = np.linalg.norm(g[int(L.LEFT_KNEE)] - g[int(L.LEFT_ANKLE)])
+        thigh = np.linalg.norm(g[int(L.LEFT_HIP)] - g[int(L.LEFT_KNEE)])
+        for knee, ankle in ((L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_KNEE, L.RIGHT_ANKLE)):
+            g[int(knee)] = g[int(ankle)] + shin * np.array([0, math.sin(q), math.cos(q)])
+        new_hips = ank + np.array([0, shin * math.sin(q) - thigh * math.sin(q),
+                                   (shin + thigh) * math.cos(q)])
+        upper = [i for i in range(len(g)) if i not in {int(j) for j in FOOT}
+                 and i not in (int(L.LEFT_KNEE), int(L.RIGHT_KNEE))]
+        g[upper] += new_hips - hips
+        return g
+    return None
+
+
+def _unit_mesh(kind: str, segs: int = 10) -> GeomNode:
+    """A unit cylinder (radius 1, from y=0 to y=1) or unit sphere, with normals."""
+    vdata = GeomVertexData(kind, GeomVertexFormat.getV3n3(), Geom.UHStatic)
+    vw, nw = GeomVertexWriter(vdata, "vertex"), GeomVertexWriter(vdata, "normal")
+    tris = GeomTriangles(Geom.UHStatic)
+    if kind == "cyl":
+        for i in range(segs + 1):
+            a = 2 * math.pi * i / segs
+            x, z = math.cos(a), math.sin(a)
+            for y in (0.0, 1.0):
+                vw.addData3(x, y, z)
+                nw.addData3(x, 0, z)
+        for i in range(segs):
+            a0, a1, b0, b1 = 2 * i, 2 * i + 1, 2 * i + 2, 2 * i + 3
+            tris.addVertices(a0, b0, a1)
+            tris.addVertices(a1, b0, b1)
+    else:
+        rings = segs // 2
+        for r in range(rings + 1):
+            th = math.pi * r / rings
+            for i in range(segs + 1):
+                ph = 2 * math.pi * i / segs
+                n = (math.sin(th) * math.cos(ph), math.sin(th) * math.sin(ph), math.cos(th))
+                vw.addData3(*n)
+                nw.addData3(*n)
+        for r in range(rings):
+            for i in range(segs):
+                a, b = r * (segs + 1) + i, (r + 1) * (segs + 1) + i
+                tris.addVertices(a, b, a + 1)
+                tris.addVertices(a + 1, b, b + 1)
+    geom = Geom(vdata)
+    geom.addPrimitive(tris)
+    node = GeomNode(kind)
+    node.addGeom(geom)
+    return node
+
+
+class _Figure:
+    def __init__(self, parent: NodePath, name: str, radius: float) -> None:
+        self.root = parent.attachNewNode(name)
+        cyl, sph = _unit_mesh("cyl"), _unit_mesh("sph")
+        self.bones = [self.root.attachNewNode(cyl.makeCopy()) for _ in DRAWN_BONES]
+        self.joints = {j: self.root.attachNewNode(sph.makeCopy()) for j in JOINTS}
+        self.head = self.root.attachNewNode(sph.makeCopy())
+        self.radius = radius
+        for j in self.joints.values():
+            j.setScale(radius * 1.5)
+        self.head.setScale(0.11)
+
+    def place(self, p: np.ndarray) -> bool:
+        if not np.isfinite(p[[int(j) for j in JOINTS]]).all():
+            self.root.hide()
+            return False
+        self.root.show()
+        for node, (a, b) in zip(self.bones, DRAWN_BONES):
+            pa, pb = p[int(a)], p[int(b)]
+            if not (np.isfinite(pa).all() and np.isfinite(pb).all()):
+                node.hide()
+                continue
+            node.show()
+            d = pb - pa
+            length = float(np.linalg.norm(d)) or 1e-4
+            node.setPos(*pa)
+            node.lookAt(self.root, Vec3(*pb))
+            node.setScale(self.radius, length, self.radius)
+        for j, node in self.joints.items():
+            node.setPos(*p[int(j)])
+        ears = p[[int(L.LEFT_EAR), int(L.RIGHT_EAR)]]
+        head = ears.mean(axis=0) if np.isfinite(ears).all() else p[int(L.NOSE)]
+        self.head.setPos(*(head + np.array([0, 0, 0.04])))
+        return True
+
+
+class Avatar:
+    """The live figure plus the target ghost, under ``parent`` (e.g. the scene's root so the
+    scene's lights shade it)."""
+
+    def __init__(self, parent: NodePath, palette) -> None:
+        self.palette = palette
+        self.root = parent.attachNewNode("avatar")
+        self.figure = _Figure(self.root, "figure", 0.045)
+        self.ghost = _Figure(self.root, "ghost", 0.05)
+        self.ghost.root.setTransparency(TransparencyAttrib.MAlpha)
+        self.ghost.root.setColor(*palette.ghost)
+        self.ghost.root.setDepthWrite(False)
+        self.ghost.root.setBin("transparent", 10)
+        self.ghost.root.setLightOff()
+        self.figure.root.setColor(0.93, 0.93, 0.95, 1)
+        self.points: np.ndarray | None = None
+        self.fault_joints: set[L] = set()
+
+    def set_anchor(self, pos, heading: float) -> None:
+        self.root.setPos(pos)
+        self.root.setH(heading)
+
+    def update(self, world: np.ndarray | None, faults: tuple[str, ...] = (),
+               exercise_id: str = "", target_deg: float | None = None) -> None:
+        """Pose the figure from world landmarks; colour joints of ``faults``; pose the ghost."""
+        if world is None or not np.isfinite(world).any():
+            self.figure.root.hide()
+            self.ghost.root.hide()
+            self.points = None
+            return
+        p = world_to_panda(world)
+        self.points = p
+        self.figure.place(p)
+        self.fault_joints = {j for f in faults for j in FAULT_JOINTS.get(f, ())}
+        for j, node in self.joints_items():
+            node.setColor(*(self.palette.warn if j in self.fault_joints else self.palette.good))
+        g = ghost_points(p, exercise_id, target_deg) if target_deg is not None else None
+        if g is None:
+            self.ghost.root.hide()
+        else:
+            self.ghost.place(g)
+
+    def joints_items(self):
+        return self.figure.joints.items()
+
+    def show_ghost(self, on: bool) -> None:
+        (self.ghost.root.show if on else self.ghost.root.hide)()
+
+    def destroy(self) -> None:
+        self.root.removeNode()
