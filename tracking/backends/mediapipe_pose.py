@@ -44,7 +44,9 @@ class MediaPipePoseBackend(BackendBase):
     def process(self, image_bgr: np.ndarray, t_ms: float, index: int = -1) -> PoseFrame:
         if self._pose is None:
             raise RuntimeError("MediaPipePoseBackend used after close()")
-        rgb = np.ascontiguousarray(image_bgr[:, :, ::-1])
+        import cv2
+
+        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         rgb.flags.writeable = False
         result = self._pose.process(rgb)
         if result.pose_landmarks is None:

@@ -1,0 +1,171 @@
+"""Tracking benchmark on the real clips in ../shared/data/videos.
+
+    .venv/bin/python -m bench.tracking [--duration 60] [--videos DIR] [--skip-long]
+
+Measures, per clip and in total:
+1. bare loop: MediaPipe ``process`` over pre-decoded frames (fresh tracker per clip);
+2. analyze: ``tracking.offline.analyze_video`` (decode thread + model + filter), and its
+   ratio to the bare loop (target >= 0.9);
+3. live: each clip's pre-decoded frames fed to ``LivePipeline`` at 30 fps while a consumer
+   polls ``latest()`` at 60 Hz: result age at consumption (median, p95; target p95 <= one
+   inference period + one frame period) and frames dropped;
+4. long: the clips decoded in a loop and fed at 30 fps for ``--duration`` seconds: age in
+   the first and last tenth of the run, its trend (ms per minute; 0 = no backlog), drops.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tracking.backends import create_backend  # noqa: E402
+from tracking.backends.mediapipe_pose import quiet_native_stderr  # noqa: E402
+from tracking.filters import LandmarkFilter  # noqa: E402
+from tracking.live import LivePipeline, LiveResult  # noqa: E402
+from tracking.offline import analyze_video  # noqa: E402
+from tracking.sources import Frame, FrameSource, MemorySource, VideoFileSource  # noqa: E402
+
+FEED_FPS = 30.0
+POLL_HZ = 60.0
+
+
+def decode(path: Path) -> tuple[list[np.ndarray], float]:
+    with VideoFileSource(path) as src:
+        return [f.image_bgr for f in src], src.fps
+
+
+def bare_loop(images: list[np.ndarray], fps: float) -> tuple[float, float]:
+    """(seconds, detection rate) of a bare process() loop with a fresh tracker (its first,
+    slower call included, as in analyze)."""
+    with create_backend("mediapipe-pose") as backend:
+        t0 = time.perf_counter()
+        found = sum(backend.process(im, i * 1000 / fps, i).detected for i, im in enumerate(images))
+        return time.perf_counter() - t0, found / len(images)
+
+
+def consume(pipe: LivePipeline, until: float | None = None) -> list[tuple[float, float]]:
+    """Poll latest() at POLL_HZ like a render loop: [(time since start, age s)]."""
+    out = []
+    start = time.monotonic()
+    while pipe.running and (until is None or time.monotonic() - start < until):
+        r: LiveResult | None = pipe.latest()
+        if r is not None:
+            now = time.monotonic()
+            out.append((now - start, now - r.captured_at))
+        time.sleep(1 / POLL_HZ)
+    return out
+
+
+def live_run(images: list[np.ndarray], name: str) -> dict:
+    src = MemorySource(images, FEED_FPS, name)
+    h, w = images[0].shape[:2]
+    pipe = LivePipeline(src, lambda: create_backend("mediapipe-pose"), LandmarkFilter(aspect=w / h))
+    pipe.start()
+    ages = np.array([a for _, a in consume(pipe)]) * 1000
+    st = pipe.stop()
+    return {"captured": st.captured, "dropped": st.dropped, "inferred": st.inferred,
+            "infer_ms": st.infer_median_ms, "age_med": float(np.median(ages)),
+            "age_p95": float(np.percentile(ages, 95)), "max_pending": st.max_pending}
+
+
+class LoopSource(FrameSource):
+    """The clips decoded one after another, again and again, stamped at ``fps``."""
+
+    def __init__(self, paths: list[Path], fps: float, duration_s: float) -> None:
+        self.paths, self.fps, self.name = paths, fps, "loop"
+        with VideoFileSource(paths[0]) as first:
+            self.size = first.size
+        self._limit = int(duration_s * fps)
+        self._it = self._frames()
+        self._n = 0
+
+    def _frames(self) -> Iterator[np.ndarray]:
+        while True:
+            for p in self.paths:
+                with VideoFileSource(p) as src:
+                    for f in src:
+                        yield f.image_bgr
+
+    def read(self) -> Frame | None:
+        if self._n >= self._limit:
+            return None
+        f = Frame(next(self._it), self._n * 1000 / self.fps, self._n)
+        self._n += 1
+        return f
+
+    def close(self) -> None:
+        self._n = self._limit
+
+
+def long_run(paths: list[Path], duration_s: float) -> dict:
+    pipe = LivePipeline(LoopSource(paths, FEED_FPS, duration_s),
+                        lambda: create_backend("mediapipe-pose"), LandmarkFilter())
+    pipe.start()
+    samples = np.array(consume(pipe))
+    st = pipe.stop()
+    t, ages = samples[:, 0], samples[:, 1] * 1000
+    tenth = max(1, len(ages) // 10)
+    slope = float(np.polyfit(t, ages, 1)[0]) * 60 if len(ages) > 2 else float("nan")
+    return {"duration_s": st.elapsed_s, "captured": st.captured, "dropped": st.dropped,
+            "inferred": st.inferred, "first_med": float(np.median(ages[:tenth])),
+            "last_med": float(np.median(ages[-tenth:])), "p95": float(np.percentile(ages, 95)),
+            "slope_ms_per_min": slope, "max_pending": st.max_pending,
+            "infer_ms": st.infer_median_ms}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "data" / "videos")
+    ap.add_argument("--duration", type=float, default=60.0,
+                    help="seconds of looped input for the backlog run (default 60)")
+    ap.add_argument("--skip-long", action="store_true")
+    args = ap.parse_args(argv)
+    paths = sorted(args.videos.glob("*.mp4"))
+    if not paths:
+        print(f"no clips in {args.videos}", file=sys.stderr)
+        return 2
+    rows = []
+    with quiet_native_stderr():
+        for p in paths:
+            images, fps = decode(p)
+            bare_s, det = bare_loop(images, fps)
+            live = live_run(images, p.name)
+            del images
+            run = analyze_video(p, show_progress=False)
+            rows.append((p.name, len(run.series), bare_s, run.wall_s, det, live))
+            print(f"  measured {p.name}", file=sys.stderr, flush=True)
+        long = None if args.skip_long else long_run(paths, args.duration)
+
+    print(f"\n{'clip':28} {'frames':>6} {'bare fps':>8} {'analyze fps':>11} {'ratio':>5} "
+          f"{'found':>5} | live@30: {'infer ms':>8} {'age med':>7} {'age p95':>7} "
+          f"{'target':>6} {'dropped':>9}")
+    tot_n = tot_bare = tot_an = 0.0
+    for name, n, bare_s, an_s, det, lv in rows:
+        target = lv["infer_ms"] + 1000 / FEED_FPS
+        print(f"{name:28} {n:6d} {n / bare_s:8.1f} {n / an_s:11.1f} {bare_s / an_s:5.2f} "
+              f"{det:5.0%} |          {lv['infer_ms']:8.1f} {lv['age_med']:7.1f} "
+              f"{lv['age_p95']:7.1f} {target:6.1f} {lv['dropped']:4d}/{lv['captured']:<4d}")
+        tot_n, tot_bare, tot_an = tot_n + n, tot_bare + bare_s, tot_an + an_s
+    print(f"{'all clips':28} {int(tot_n):6d} {tot_n / tot_bare:8.1f} {tot_n / tot_an:11.1f} "
+          f"{tot_bare / tot_an:5.2f}")
+    if long:
+        print(f"\nlong run ({long['duration_s']:.0f} s of input at {FEED_FPS:g} fps, clips looped): "
+              f"captured {long['captured']}, inferred {long['inferred']}, dropped "
+              f"{long['dropped']} ({long['dropped'] / max(1, long['captured']):.0%}); "
+              f"inference {long['infer_ms']:.1f} ms median; age median first tenth "
+              f"{long['first_med']:.1f} ms, last tenth {long['last_med']:.1f} ms, p95 "
+              f"{long['p95']:.1f} ms; trend {long['slope_ms_per_min']:+.2f} ms/min; "
+              f"most frames waiting {long['max_pending']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
