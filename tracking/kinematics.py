@@ -13,7 +13,9 @@
   (x * width, -y * height, -z * width), used where a frame has no world landmarks.
 
 ``source="auto"`` (default) picks per measure from the view (see ``_choose``), falling back
-frame by frame from ``world`` to ``image3d``. The definitions are documented in
+frame by frame from ``world`` to ``image3d``. ``view="auto"`` decides the view frame by frame
+from how the body faces the camera: a planar measure is read from the image while the
+camera squarely shows its plane (within about 28 degrees), from 3D otherwise. The definitions are documented in
 docs/exercises.md; the virtual patient measures its ground truth with this module.
 """
 from __future__ import annotations
@@ -27,7 +29,7 @@ from tracking.angles import ANGLES, AngleDef
 from tracking.landmarks import Landmark as L
 from tracking.series import PoseFrame, PoseSeries
 
-VIEWS = ("front", "side", "any")
+VIEWS = ("auto", "front", "side", "any")
 SOURCES = ("auto", "image", "world", "image3d")
 #: How far each source's geometry is trusted (multiplies landmark visibility).
 TRUST = {"image": 1.0, "world": 0.85, "image3d": 0.6}
@@ -282,28 +284,49 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
             fac["front"], fac["side"] = _plane_factor(f), _plane_factor(np.sqrt(np.clip(1 - f * f, 0, 1)))
         return fac["front" if plane == "frontal" else "side"]
 
+    def three_d(d: AngleDef) -> tuple[np.ndarray, np.ndarray, str]:
+        vw, cw = _compute(d, geo("world"))
+        ok = np.isfinite(vw)
+        if ok.all():
+            return vw, cw, "world"
+        vi, ci = _compute(d, geo("image3d"))
+        return np.where(ok, vw, vi), np.where(ok, cw, ci), "image3d" if not ok.any() else "world+image3d"
+
+    def image(d: AngleDef) -> tuple[np.ndarray, np.ndarray]:
+        v, c = _compute(d, geo("image"))
+        if d.plane in ("frontal", "sagittal"):
+            c = c * plane_factor(d.plane)
+            c = c * _foreshortening(_segments(d), geo("image").P, geo("image3d").P)
+        return v, c
+
     out: dict[str, Reading] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for d in defs:
-            kind = _choose(d, view) if source == "auto" else ("3d" if source != "image" else "image")
+            if view == "auto" and source == "auto":
+                if d.plane == "vertical":
+                    v, c = image(d)
+                    used = "image"
+                elif d.plane == "3d" or d.kind == "rotation":
+                    v, c, used = three_d(d)
+                else:  # per frame: the image where the camera squarely shows the plane, else 3D
+                    vi, ci = image(d)
+                    v3, c3, u3 = three_d(d)
+                    use_img = plane_factor(d.plane) >= 0.5
+                    v, c = np.where(use_img, vi, v3), np.where(use_img, ci, c3)
+                    used = "image" if use_img.all() else (u3 if not use_img.any() else "image+" + u3)
+                c = np.where(np.isfinite(v), np.clip(c, 0.0, 1.0), 0.0)
+                out[d.name] = Reading(v, c, d.unit, used)
+                continue
+            kind = ("image" if view == "auto" and d.plane == "vertical" else _choose(d, view)) \
+                if source == "auto" else ("3d" if source != "image" else "image")
             if kind == "image" and not (source == "image" and d.kind == "rotation"):
-                v, c = _compute(d, geo("image"))
-                if d.plane in ("frontal", "sagittal"):
-                    c = c * plane_factor(d.plane)
-                    c = c * _foreshortening(_segments(d), geo("image").P, geo("image3d").P)
+                v, c = image(d)
                 used = "image"
             elif source in ("world", "image3d"):
                 v, c = _compute(d, geo(source))
                 used = source
             else:
-                vw, cw = _compute(d, geo("world"))
-                ok = np.isfinite(vw)
-                if ok.all():
-                    v, c, used = vw, cw, "world"
-                else:
-                    vi, ci = _compute(d, geo("image3d"))
-                    v, c = np.where(ok, vw, vi), np.where(ok, cw, ci)
-                    used = "image3d" if not ok.any() else "world+image3d"
+                v, c, used = three_d(d)
             c = np.where(np.isfinite(v), np.clip(c, 0.0, 1.0), 0.0)
             out[d.name] = Reading(v, c, d.unit, used)
     return out

@@ -7,6 +7,7 @@ a ``type`` key.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +40,7 @@ class RepResult:
     target_deg: float
     hold_s: float  #: longest time held within tolerance of the target
     faults: tuple[FaultHit, ...]
-    score: int  #: 0..100
+    score: int | None  #: 0..100 (None: counted by the generic counter, not scored)
     reasons: tuple[str, ...]  #: plain words behind the score
 
     @property
@@ -53,7 +54,8 @@ class RepResult:
         d["reasons"] = list(self.reasons)
         for k in ("start_s", "end_s", "peak_s", "peak_deg", "rom_deg", "rom_confidence",
                   "target_deg", "hold_s"):
-            d[k] = round(float(d[k]), 3)
+            v = float(d[k])
+            d[k] = round(v, 3) if math.isfinite(v) else None
         return d
 
 

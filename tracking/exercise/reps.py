@@ -1,0 +1,157 @@
+"""Repetition detection on one primary-angle signal: a scalar, causal state machine.
+
+The signal is normalised to progress ``p = (value - start) / (target - start)`` (0 at the
+starting position, 1 at the target, whatever the direction). With ``m = min_range / span``:
+
+- at rest the detector tracks a baseline ``b`` (the lowest progress seen, rising slowly by
+  ``m / 4`` per second so a changed resting posture is followed);
+- a repetition starts when ``p >= b + m / 2``; its start time is the last rest sample with
+  ``p <= b + m / 5`` (movement onset);
+- it ends when ``p`` falls back to ``b + 0.4 (P - b)`` (``P`` the peak): the way back
+  covered 60% of the excursion. It counts when ``P - b >= m`` and it lasted at least
+  ``min_duration_s``; otherwise it is abandoned;
+- input is smoothed by a causal median of the last 3 valid samples; samples that are NaN or
+  below ``min_confidence`` are skipped; a gap longer than ``max_gap_s`` abandons a
+  repetition in progress and restarts the baseline. A repetition still open when the
+  input ends is not counted (partial), nor is one already under way when input starts
+  (the baseline starts high and follows the signal down).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracking.exercise.holds import HoldTimer
+
+REST, MOVING = 0, 1
+
+
+@dataclass(frozen=True)
+class RepParams:
+    start: float
+    target: float
+    min_range: float
+    tolerance: float = 10.0
+    hold_s: float = 0.0
+    min_duration_s: float = 0.3
+    max_gap_s: float = 1.0
+    min_confidence: float = 0.3
+
+
+@dataclass
+class Outcome:
+    """What one update produced (the tracker turns these into events)."""
+
+    started: bool = False
+    completed: bool = False
+    abandoned: str = ""
+    hold_progress: bool = False
+    hold_completed: bool = False
+
+
+@dataclass
+class OpenRep:
+    """The repetition in progress (or the one just finished)."""
+
+    start_s: float
+    start_value: float
+    peak_p: float
+    peak_s: float
+    peak_value: float
+    peak_conf: float
+    end_s: float = 0.0
+    hold_s: float = 0.0
+    conf_sum: float = 0.0
+    conf_n: int = 0
+
+
+@dataclass
+class RepDetector:
+    params: RepParams
+    state: int = REST
+    rep: OpenRep | None = None
+    last: OpenRep | None = None  #: the last completed repetition
+    hold: HoldTimer = field(init=False)
+    _buf: list = field(default_factory=list)
+    _b: float | None = None
+    _b_value: float = 0.0
+    _t_low: float = 0.0
+    _last_t: float | None = None
+
+    def __post_init__(self) -> None:
+        self.hold = HoldTimer(self.params.hold_s)
+        span = self.params.target - self.params.start
+        self._span = span
+        self._m = self.params.min_range / abs(span)
+        self._inside = 1.0 - self.params.tolerance / abs(span)
+
+    def progress(self, value: float) -> float:
+        return (value - self.params.start) / self._span
+
+    def value_of(self, p: float) -> float:
+        return self.params.start + p * self._span
+
+    def _reset(self) -> None:
+        self._buf.clear()
+        self._b = None
+
+    def update(self, t_s: float, value: float, conf: float) -> Outcome:
+        out = Outcome()
+        if not (value == value) or conf < self.params.min_confidence:  # NaN or unreliable
+            if self._last_t is not None and t_s - self._last_t > self.params.max_gap_s:
+                if self.state == MOVING:
+                    out.abandoned = "lost sight of the movement"
+                    self.state, self.rep = REST, None
+                self._reset()
+                self._last_t = None
+            return out
+        if self._last_t is not None and t_s - self._last_t > self.params.max_gap_s:
+            if self.state == MOVING:
+                out.abandoned = "lost sight of the movement"
+                self.state, self.rep = REST, None
+            self._reset()
+        dt = 0.0 if self._last_t is None else t_s - self._last_t
+        self._last_t = t_s
+        buf = self._buf
+        buf.append(self.progress(value))
+        if len(buf) > 3:
+            del buf[0]
+        p = sorted(buf)[len(buf) // 2] if len(buf) == 3 else buf[-1]
+        m = self._m
+        if self.state == REST:
+            if self._b is None or p < self._b:
+                self._b = p
+            else:
+                self._b = min(p, self._b + 0.25 * m * dt)
+            b = self._b
+            if p <= b + 0.2 * m:
+                self._t_low = t_s
+            if p >= b + 0.5 * m:
+                self.state = MOVING
+                self.rep = OpenRep(self._t_low, self.value_of(b), p, t_s, self.value_of(p), conf)
+                self.hold.reset()
+                out.started = True
+        else:
+            rep = self.rep
+            assert rep is not None and self._b is not None
+            b = self._b
+            if p > rep.peak_p:
+                rep.peak_p, rep.peak_s, rep.peak_value, rep.peak_conf = p, t_s, self.value_of(p), conf
+            if p >= rep.peak_p - 0.1:
+                rep.conf_sum += conf
+                rep.conf_n += 1
+            progress, done = self.hold.update(t_s, p >= self._inside)
+            if self.params.hold_s > 0:  # holds are timed for every repetition, announced for holds
+                out.hold_progress, out.hold_completed = progress, done
+            rep.hold_s = self.hold.best_s
+            if p <= b + 0.4 * (rep.peak_p - b):
+                rep.end_s = t_s
+                self.state, self.rep = REST, None
+                self._b, self._t_low = p, t_s
+                if rep.peak_p - b < m - 1e-9:
+                    out.abandoned = "did not reach the minimum range"
+                elif rep.end_s - rep.start_s < self.params.min_duration_s:
+                    out.abandoned = "too quick to be a repetition"
+                else:
+                    self.last = rep
+                    out.completed = True
+        return out

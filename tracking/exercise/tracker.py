@@ -1,0 +1,203 @@
+"""ExerciseTracker: the streaming exercise engine, used live by the game and by offline analysis.
+
+``step(frame)`` computes the spec's measures for one frame and runs the scalar state
+machines (repetitions, holds, faults); ``run_series(series)`` computes the measures for a
+whole series at once (vectorised) and feeds the very same state machines, so live and
+offline results agree frame for frame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+from tracking.angles import ANGLES, SIDED, resolve
+from tracking.exercise.events import (Event, FormFault, HoldCompleted, HoldProgress, RepAbandoned,
+                                      RepCompleted, RepResult, RepStarted, SetCompleted)
+from tracking.exercise.faults import FaultMonitor
+from tracking.exercise.reps import MOVING, RepDetector, RepParams
+from tracking.exercise.scoring import Goal, score_rep, summarize
+from tracking.exercise.spec import ExerciseSpec
+from tracking.kinematics import angles_arrays, frame_angles
+from tracking.series import PoseFrame, PoseSeries
+
+SIDE = {"l": "left", "r": "right"}
+MIN_CONFIDENCE = 0.3
+TARGET_KEYS = ("target", "reps", "hold_s")
+
+
+@dataclass
+class _Channel:
+    """One independently counted side (or both sides together for bilateral movements)."""
+
+    side: str  #: "left", "right" or ""
+    names: tuple[str, ...]  #: primary measure(s); two are averaged (bilateral sided angle)
+    detector: RepDetector
+    monitors: list[FaultMonitor]
+
+
+def check_targets(targets: Mapping[str, Any] | None) -> dict[str, float]:
+    """Validate a patient's targets mapping: {"target": deg, "reps": n, "hold_s": s}."""
+    out: dict[str, float] = {}
+    for k, v in (targets or {}).items():
+        if k not in TARGET_KEYS:
+            raise ValueError(f"unknown target {k!r} (known: {', '.join(TARGET_KEYS)})")
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v):
+            raise ValueError(f"target {k!r} must be a number, got {v!r}")
+        out[k] = float(v)
+    return out
+
+
+class ExerciseTracker:
+    """Counts, times and scores one exercise from a stream of PoseFrames."""
+
+    def __init__(self, spec: ExerciseSpec, targets: Mapping[str, Any] | None = None,
+                 width: int = 0, height: int = 0, view: str | None = None) -> None:
+        self.spec = spec
+        self.targets = check_targets(targets)
+        self.width, self.height = width, height
+        self.view = view or "auto"  # per frame, from how the body faces the camera
+        p = spec.primary
+        target = self.targets.get("target", p.target)
+        if target == p.start:
+            raise ValueError(f"target {target} equals the starting value of {spec.id}")
+        span = abs(target - p.start)
+        self.hold_s = self.targets.get("hold_s", spec.hold_s)
+        self.reps_per_set = int(self.targets.get("reps", spec.reps))
+        self.params = RepParams(p.start, target, min(p.min_range, 0.8 * span),
+                                min(p.tolerance, 0.5 * span), self.hold_s,
+                                min_confidence=MIN_CONFIDENCE)
+        self.goal = Goal(p.start, target, ANGLES[self._any_name(p.angle)].unit,
+                         spec.tempo.total_s, self.hold_s)
+        self.channels = [self._channel(side) for side in self._sides()]
+        self.names = tuple(sorted({n for c in self.channels for n in c.names}
+                                  | {m.angle for c in self.channels for m in c.monitors}))
+        self.reps: list[RepResult] = []
+        self.events: list[Event] = []
+        self._set_counts: dict[str, int] = {}
+        self._set_index = 1
+
+    # -- construction ---------------------------------------------------------------------
+    @staticmethod
+    def _any_name(name: str) -> str:
+        return name if name in ANGLES else SIDED[name][0]
+
+    def _sides(self) -> list[str]:
+        s = self.spec.sides
+        return {"left": ["l"], "right": ["r"], "both": ["l", "r"], "alternating": ["l", "r"]}.get(s, [""])
+
+    def _channel(self, code: str) -> _Channel:
+        prim = self.spec.primary.angle
+        if code:
+            names: tuple[str, ...] = (resolve(prim, code),)
+        elif prim in ANGLES:
+            names = (prim,)
+        else:
+            names = SIDED[prim]
+        monitors = []
+        for rule in self.spec.faults:
+            a = rule.angle
+            sided = a in SIDED and (a not in ANGLES or (code and rule.side != "none"))
+            if not sided:
+                monitors.append(FaultMonitor(rule, a, SIDE.get(code, "")))
+            elif code:
+                c = code if rule.side != "opposite" else ("r" if code == "l" else "l")
+                monitors.append(FaultMonitor(rule, resolve(a, c), SIDE[code]))
+            else:
+                for c in ("l", "r"):
+                    monitors.append(FaultMonitor(rule, resolve(a, c), SIDE[c]))
+        return _Channel(SIDE.get(code, ""), names, RepDetector(self.params), monitors)
+
+    # -- streaming ------------------------------------------------------------------------
+    def step(self, frame: PoseFrame) -> list[Event]:
+        """Feed one live frame; returns the events it caused (often none)."""
+        if frame.flags & 1:  # FLAG_PERSON_SWITCH: not this patient's movement
+            vals = {n: (float("nan"), 0.0) for n in self.names}
+        else:
+            vals = frame_angles(frame, self.names, self.view, self.width, self.height)
+        return self.step_values(frame.t_ms / 1000.0, vals)
+
+    def step_values(self, t_s: float, vals: Mapping[str, tuple[float, float]]) -> list[Event]:
+        """Feed one frame's measures ({name: (value, confidence)}); returns its events."""
+        events: list[Event] = []
+        for ch in self.channels:
+            if len(ch.names) == 1:
+                v, c = vals[ch.names[0]]
+            else:
+                ok = [vals[n] for n in ch.names if vals[n][0] == vals[n][0] and vals[n][1] >= MIN_CONFIDENCE]
+                v = sum(x for x, _ in ok) / len(ok) if ok else float("nan")
+                c = sum(y for _, y in ok) / len(ok) if ok else 0.0
+            det = ch.detector
+            out = det.update(t_s, v, c)
+            if out.abandoned:
+                events.append(RepAbandoned(t_s, ch.side, out.abandoned))
+            if out.started:
+                events.append(RepStarted(t_s, ch.side))
+                for m in ch.monitors:
+                    m.begin()
+            if det.state == MOVING:
+                for m in ch.monitors:
+                    fv, fc = vals[m.angle]
+                    if m.update(t_s, fv, fc):
+                        r = m.rule
+                        events.append(FormFault(t_s, m.side, r.name, r.cue, r.severity,
+                                                round(float(m.worst), 1), r.limit))
+            else:
+                for m in ch.monitors:
+                    m.rest(*vals[m.angle])
+            if out.hold_progress:
+                events.append(HoldProgress(t_s, ch.side, round(det.hold.elapsed_s, 2), self.hold_s))
+            if out.hold_completed:
+                events.append(HoldCompleted(t_s, ch.side, round(det.hold.elapsed_s, 2)))
+            if out.completed:
+                events.extend(self._complete(t_s, ch))
+        self.events.extend(events)
+        return events
+
+    def _complete(self, t_s: float, ch: _Channel) -> list[Event]:
+        rep = ch.detector.last
+        assert rep is not None
+        hits = tuple(h for h in (m.hit() for m in ch.monitors) if h is not None)
+        conf = rep.conf_sum / rep.conf_n if rep.conf_n else rep.peak_conf
+        duration = rep.end_s - rep.start_s
+        score, reasons = score_rep(self.goal, rep.peak_value, duration, rep.hold_s, conf, hits)
+        result = RepResult(len(self.reps) + 1, ch.side, rep.start_s, rep.end_s, rep.peak_s,
+                           rep.peak_value, abs(rep.peak_value - rep.start_value), conf,
+                           self.goal.target, rep.hold_s, hits, score, reasons)
+        self.reps.append(result)
+        events: list[Event] = [RepCompleted(t_s, ch.side, result)]
+        key = ch.side if self.spec.sides in ("both", "left", "right") else ""
+        self._set_counts[key] = self._set_counts.get(key, 0) + 1
+        per_set = self.reps_per_set * (2 if self.spec.sides == "alternating" else 1)
+        done = self._set_counts[key] >= per_set
+        if done:
+            events.append(SetCompleted(t_s, key, self._set_index, self._set_counts[key]))
+            self._set_counts[key] = 0
+            self._set_index += 1
+        return events
+
+    # -- batch ----------------------------------------------------------------------------
+    def run_series(self, series: PoseSeries) -> list[Event]:
+        """Feed a whole series (measures computed vectorised); returns all its events."""
+        w = self.width or series.meta.width
+        h = self.height or series.meta.height
+        readings = angles_arrays(series.xyzv, series.world, self.names, self.view, w, h) if len(series) else {}
+        switch = (series.flags & 1).astype(bool)
+        cols = {n: (np.where(switch, np.nan, r.value_deg).tolist(), np.where(switch, 0.0, r.confidence).tolist())
+                for n, r in readings.items()}
+        t = (series.t_ms / 1000.0).tolist()
+        events: list[Event] = []
+        names = self.names
+        for i, ts in enumerate(t):
+            events.extend(self.step_values(ts, {n: (cols[n][0][i], cols[n][1][i]) for n in names}))
+        return events
+
+    def summary(self) -> dict[str, Any]:
+        return summarize(self.reps)
+
+    @property
+    def rep_count(self) -> int:
+        return len(self.reps)
