@@ -173,11 +173,15 @@ class Kitchen(Scene):
             choice = [it for it in choice if it[2] % 2 == wanted] or choice
         item = (choice or left)[0][0]
         k = len(self.in_basket)
-        bx, by, _ = self.basket.getPos()
-        end = Point3(bx + ((k % 3) - 1) * 0.08, by + ((k // 3) % 2 - 0.5) * 0.08,
-                     0.6 + 0.03 * (k // 6))
+        end = self.basket_point() + Point3(((k % 3) - 1) * 0.08, ((k // 3) % 2 - 0.5) * 0.08,
+                                           0.03 * (k // 6))
         self.in_basket.append(item)
         self.flights.add(Flight(item, item.getPos(), end, duration=0.9, arc=0.35))
+
+    def basket_point(self) -> Point3:
+        """The bottom of the basket's inside, where items land."""
+        bx, by, bz = self.basket.getPos()
+        return Point3(bx, by, bz + 0.6)
 
     def _update(self, dt: float) -> None:
         self.flights.step(dt)

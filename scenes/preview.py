@@ -33,31 +33,11 @@ def place_camera(base: Any, scene: Any) -> None:
 
 
 def frame_pixels(base: Any) -> np.ndarray:
-    """The last rendered frame as an (h, w, 3) uint8 array."""
-    from panda3d.core import PNMImage
-    img = PNMImage()
-    base.win.getScreenshot(img)
-    w, h = img.getXSize(), img.getYSize()
-    out = np.empty((h, w, 3), np.uint8)
-    for y in range(h):  # PNMImage has no bulk export in 1.10; rows are cheap enough here
-        row = [img.getXelVal(x, y) for x in range(w)]
-        out[y] = np.asarray([[c[0], c[1], c[2]] for c in row], np.uint8)
-    return out
-
-
-def texture_pixels(base: Any) -> np.ndarray:
-    """Fast frame grab via a RAM-copied texture (set up by ``attach_grab``)."""
-    tex = base._pq_grab_tex
+    """The last rendered frame as an (h, w, 3) uint8 array, top row first."""
+    tex = base.win.getScreenshot()
     data = tex.getRamImageAs("RGB")
     h, w = tex.getYSize(), tex.getXSize()
     return np.frombuffer(bytes(data), np.uint8).reshape(h, w, 3)[::-1]
-
-
-def attach_grab(base: Any) -> None:
-    from panda3d.core import GraphicsOutput, Texture
-    tex = Texture("grab")
-    base.win.addRenderTexture(tex, GraphicsOutput.RTMCopyRam)
-    base._pq_grab_tex = tex
 
 
 def render_frames(base: Any, scene: Any, frames: int = 2, dt: float = 1 / 30) -> None:
