@@ -16,7 +16,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "patient",
     "plan",
     "report",
+    "export",
     "sessions",
+    "exercises",
 )
 
 
