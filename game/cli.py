@@ -12,6 +12,7 @@ from tracking.errors import PhysioQuestError
 COMMAND_MODULES: tuple[str, ...] = (
     "play",
     "analyze",
+    "score",
     "import_data",
     "patient",
     "plan",

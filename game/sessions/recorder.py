@@ -45,6 +45,7 @@ class SessionRecorder:
             session_id or new_session_id(started_at), patient_id, plan_id, scene, source_desc,
             self.meta, started_at, utc_offset_min)
         self.flush_interval_s = flush_interval_s
+        self._t0 = time.monotonic()
         self.error: Exception | None = None  #: last write error (data kept and retried)
         self.frames_committed = 0
         self._lock = threading.Lock()
@@ -138,7 +139,8 @@ class SessionRecorder:
             raise ValueError(f"pain score must be 0..10, not {score}")
         with self._lock:
             self._check_open()
-            self._pains.append(PainCheckin(self.session_id, when, int(score), time.time()))
+            at = self.session.started_at + (time.monotonic() - self._t0)  # wall time, on the session's clock
+            self._pains.append(PainCheckin(self.session_id, when, int(score), at))
             self._wake.notify()
 
     def flush(self) -> None:
