@@ -42,7 +42,7 @@ class FilterParams:
 
     smooth: bool = True  #: apply the One Euro filter (False: gating and switches only)
     min_cutoff: float = 1.5  #: Hz, cutoff when still: lower = less jitter, more lag
-    beta: float = 10.0  #: cutoff gain per unit/s of speed: higher = less lag when moving
+    beta: float = 20.0  #: cutoff gain per unit/s of speed: higher = less lag when moving
     d_cutoff: float = 1.0  #: Hz, cutoff of the speed estimate
     visibility_threshold: float = 0.5  #: MediaPipe's own drawing threshold
     min_torso_landmarks: int = 3  #: fewer visible torso landmarks -> FLAG_GATED
