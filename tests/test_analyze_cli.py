@@ -114,3 +114,80 @@ def test_analyze_in_a_subprocess_bad_input_is_one_line(tmp_path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
+
+
+# -- physioquest score -------------------------------------------------------------------------
+
+def _write_npz(path: Path, **arrays) -> Path:
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+    return path
+
+
+def test_score_wrong_landmark_file_version(tmp_path, capsys) -> None:
+    bad = _write_npz(tmp_path / "future.npz", format=np.array("physioquest-landmarks"),
+                     schema_version=np.array(99, np.int32))
+    assert main(["score", str(bad), "--exercise", "squat"]) == 2
+    _one_line_error(capsys, str(bad), "schema version 99")
+
+
+@pytest.mark.parametrize("kind", ["missing", "not-npz", "other-npz"])
+def test_score_bad_landmark_files(tmp_path, capsys, kind: str) -> None:
+    path = tmp_path / "lm.npz"
+    if kind == "not-npz":
+        path.write_text("hello")
+    elif kind == "other-npz":
+        _write_npz(path, a=np.zeros(3))
+    assert main(["score", str(path), "--exercise", "auto"]) == 2
+    _one_line_error(capsys, str(path))
+
+
+def test_score_landmark_file_with_nobody(tmp_path, capsys) -> None:
+    from tracking.series import PoseFrame, PoseSeries, SeriesMeta
+    from tracking.series_file import save_series
+
+    empty = PoseSeries.from_frames([PoseFrame.missing(i * 40.0, i) for i in range(10)],
+                                   SeriesMeta(source="x", fps=25))
+    path = save_series(empty, tmp_path / "nobody.npz")
+    assert main(["score", str(path), "--exercise", "squat"]) == 2
+    _one_line_error(capsys, str(path), "nobody")
+
+
+def test_score_unknown_exercise(tmp_path, capsys) -> None:
+    from tracking.series import PoseSeries, SeriesMeta
+    from tracking.series_file import save_series
+
+    rng = np.random.default_rng(0)
+    s = PoseSeries(np.arange(5) * 40.0, rng.uniform(0, 1, (5, 33, 4)), None, None, SeriesMeta(fps=25))
+    path = save_series(s, tmp_path / "lm.npz")
+    assert main(["score", str(path), "--exercise", "no_such_exercise"]) == 2
+    _one_line_error(capsys, "unknown exercise 'no_such_exercise'")
+
+
+@pytest.mark.slow
+def test_score_real_squat_clip(clip_series, tmp_path, capsys) -> None:
+    """wt_squat_19: 2 complete squats (labels.csv); analyze's landmark file scored as `squat`."""
+    from tracking.series_file import save_series
+
+    lm = save_series(clip_series("wt_squat_19", filtered=True), tmp_path / "sq.npz")
+    out = tmp_path / "sq.json"
+    assert main(["score", str(lm), "--exercise", "squat", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["exercise"] == "squat" and data["rep_count"] == 2 and data["frames"] == 143
+    for rep in data["reps"]:
+        assert rep["end_s"] > rep["start_s"] and rep["rom_deg"] > 20 and 0 <= rep["score"] <= 100
+        assert isinstance(rep["faults"], list)
+    text = capsys.readouterr().out
+    assert text.startswith("squat: 2 repetitions") and "rep 2:" in text
+
+
+@pytest.mark.slow
+def test_analyze_with_exercise_adds_the_scoring_fields(shared_data, tmp_path, capsys) -> None:
+    video = shared_data / "videos" / "kai_squat_correct_015.mp4"
+    out = tmp_path / "r.json"
+    assert main(["analyze", str(video), "--exercise", "squat", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["frames"] == 33 and data["exercise"] == "squat"
+    assert data["rep_count"] == len(data["reps"]) and {"start_s", "end_s", "rom_deg", "score",
+                                                       "faults"} <= set(data["reps"][0])
+    assert "squat:" in capsys.readouterr().out

@@ -11,12 +11,15 @@ from typing import Any
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "analyze", help="track a video file offline and write its landmarks and results",
+        "analyze", help="track a video file offline; landmarks, repetitions and scores",
         description="Run pose tracking over a video file (or a folder of images) with no "
                     "window. Prints a short summary; --json writes the results, --landmarks "
                     "the landmark file (docs/landmark-file.md). When nobody is found in the "
                     "video, nothing is written and the exit status is 2.")
     p.add_argument("video", metavar="VIDEO", help="video file, or a folder of images")
+    p.add_argument("--exercise", metavar="ID|auto",
+                   help="score the repetitions of this exercise (auto: count any repeated "
+                        "movement); without it only tracking figures are reported")
     p.add_argument("--json", metavar="OUT", help="write the results as JSON ('-' for stdout)")
     p.add_argument("--landmarks", metavar="OUT", help="write the landmark file (.npz)")
     p.add_argument("--fps", type=float, default=30.0,
@@ -68,6 +71,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(args.video, f"nobody was found in any of its {result.frames} frames "
                                      f"(nothing written)")
     data = result.summary()
+    if args.exercise:
+        from game.commands.score import score_series
+
+        scores = score_series(series, args.exercise, args.video)
+        data.update({k: v for k, v in scores.items() if k not in data})
     if args.landmarks:
         save_landmarks(series, args.landmarks)
     if args.json:
@@ -81,4 +89,8 @@ def run(args: argparse.Namespace) -> int:
     for flag, text in ((args.landmarks, "landmarks"), (args.json, "results")):
         if flag and flag != "-":
             print(f"  {text}: {flag}", file=out)
+    if args.exercise:
+        from game.commands.score import print_scores
+
+        print_scores(data, out)
     return 0
