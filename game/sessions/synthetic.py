@@ -36,7 +36,7 @@ def synthetic_frame(t_ms: float, knee_bend: float = 0.0, index: int = -1) -> Pos
 
 
 def record_synthetic_session(store: Store, patient_id: str, start: datetime, *, plan_id: str | None = None,
-                             exercise_id: str = "knee_extension_seated", sets: int = 2, reps: int = 8,
+                             exercise_id: str = "seated_knee_extension", sets: int = 2, reps: int = 8,
                              target_deg: float = 80.0, reached_deg: float = 70.0, pain_before: int | None = 4,
                              pain_after: int | None = 3, fps: float = 10.0, rep_s: float = 3.0,
                              seed: int = 0) -> Session:
