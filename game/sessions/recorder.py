@@ -147,8 +147,9 @@ class SessionRecorder:
         """Commit everything recorded so far, now (raises if the store cannot be written)."""
         self._write_pending(raise_errors=True)
 
-    def finish(self, summary: Mapping[str, Any] | None = None, status: str = FINISHED) -> Session:
-        """Stop recording, commit the rest and mark the session finished."""
+    def finish(self, summary: Any = None, status: str = FINISHED) -> Session:
+        """Stop recording, commit the rest and mark the session finished. ``summary``: a
+        mapping or a dataclass (stored as JSON)."""
         with self._lock:
             if self._closed:
                 return self.store.get_session(self.session_id)
@@ -165,8 +166,9 @@ class SessionRecorder:
                     if attempt == 2:
                         raise
                     time.sleep(0.2)
-            self.store.finish_session(self.session_id, json.loads(json.dumps(dict(summary or {}),
-                                                                              default=_json_default)), status)
+            data = _as_dict(summary) if summary is not None else {}
+            self.store.finish_session(self.session_id, json.loads(json.dumps(data, default=_json_default)),
+                                      status)
         except Exception as exc:
             path = self._rescue()
             raise PhysioQuestError(f"session {self.session_id} could not be saved to {self.store.location} "
