@@ -58,7 +58,7 @@ class Orchard(Scene):
             t = np.clip(1 - d / 0.9, 0, 1)[..., None] * 0.7
             return c * (1 - t) + np.asarray(pal["mown"]) * t
 
-        props.ground(mb, (-40, 40), (-25, 60), 1.0, pal["grass_a"], pal["grass_b"], rng,
+        props.ground(mb, (-40, 40), (-25, 60), 1.5, pal["grass_a"], pal["grass_b"], rng,
                      height_amp=0.25, colour_fn=mown)
         for i in range(16):
             ang = np.radians(i * 360 / 16 + rng.uniform(-8, 8))
@@ -120,15 +120,15 @@ class Orchard(Scene):
             off = rng.normal(0, r * 0.35, 3) * [1.2, 1.2, 0.5]
             mb.sphere(r * rng.uniform(0.65, 0.9), mat.vary(pal["leaf"], rng, 0.1),
                       xform((x + off[0], y + off[1], z + base + r * 0.75 + off[2]),
-                            s=(1, 1, 0.8)), rings=5, segments=8, smooth=False, jitter=0.1,
+                            s=(1, 1, 0.8)), rings=4, segments=7, smooth=False, jitter=0.1,
                       rng=rng)
-        for _ in range(14):
+        for _ in range(10):
             a, e = rng.uniform(0, 2 * np.pi), rng.uniform(-0.3, 0.9)
             fx = x + np.cos(a) * np.cos(e) * r * 1.05
             fy = y + np.sin(a) * np.cos(e) * r * 1.05
             fz = z + base + r * 0.75 + np.sin(e) * r * 0.85
             mb.sphere(0.08, pal["fruit"] if rng.random() < 0.8 else pal["fruit_alt"],
-                      xform((fx, fy, fz)), rings=3, segments=6, smooth=False)
+                      xform((fx, fy, fz)), rings=2, segments=5, smooth=False)
 
     def _crate(self, mb: MeshBuilder, pos, colour, full: bool, rng) -> None:
         x, y, z = pos

@@ -80,7 +80,7 @@ class ParkPath(Scene):
             d = np.abs(gx - self._path_x(gy))
             return h * np.clip((d - half - 0.5) / 3.0, 0, 1) - 0.02
 
-        props.ground(mb, (-45, 45), (-25, self.length + 40), 1.0, pal["grass_a"],
+        props.ground(mb, (-45, 45), (-25, self.length + 40), 1.5, pal["grass_a"],
                      pal["grass_b"], rng, height_amp=0.5, height_fn=path_height,
                      colour_fn=path_colour)
         # rolling hills and a tree line far away give the place a horizon
@@ -119,7 +119,7 @@ class ParkPath(Scene):
                     props.rock(mb, (x, y, 0), rng, rng.uniform(0.2, 0.6), pal["rock"])
                 else:
                     props.flowers(mb, (x, y, 0), rng, (pal["flower_a"], pal["flower_b"],
-                                                       pal["flower_c"]), count=24, spread=0.7)
+                                                       pal["flower_c"]), count=16, spread=0.7)
                 done += 1
         self._path_ribbon(mb, rng)
         n_logs = s.counts["logs"]

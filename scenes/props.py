@@ -140,10 +140,11 @@ def flowers(mb: MeshBuilder, centre: Vec, rng: np.random.Generator, colours,
     x, y, z = centre
     for _ in range(count):
         px, py = x + rng.normal(0, spread), y + rng.normal(0, spread)
-        hgt = rng.uniform(0.08, 0.2)
-        mb.cylinder(0.012, hgt, mat.LEAF_DARK, xform((px, py, z)), segments=3, caps=False)
-        mb.sphere(0.075, colours[int(rng.integers(len(colours)))], xform((px, py, z + hgt),
-                  s=(1, 1, 0.5)), rings=2, segments=5, smooth=False)
+        hgt = rng.uniform(0.1, 0.22)
+        mb.sphere(0.09, mat.vary(mat.LEAF, rng, 0.1), xform((px, py, z), s=(1, 1, 0.6)),
+                  rings=2, segments=5, smooth=False)
+        mb.sphere(0.05, colours[int(rng.integers(len(colours)))], xform((px, py, z + hgt)),
+                  rings=2, segments=5, smooth=False)
 
 
 def basket(mb: MeshBuilder, pos: Vec, colour=mat.WICKER, radius: float = 0.25,

@@ -27,7 +27,7 @@ class SteppingStones(Scene):
     SCHEMA = Schema(
         palette=("grass_a", "grass_b", "bank", "water", "water_deep", "foam", "stone",
                  "stone_top", "leaf", "leaf_dark", "bark", "reed", "rock", "flower"),
-        counts=MappingProxyType({"stones": (2, 12), "trees": (0, 60), "reeds": (0, 200),
+        counts=MappingProxyType({"stones": (2, 12), "trees": (0, 60), "bushes": (0, 60), "reeds": (0, 200),
                                  "rocks": (0, 60), "clouds": (0, 20)}),
         layout=MappingProxyType({"stream_width": (2.0, 12.0),
                                  "flow_speed": (0.0, 2.0), "hop_time": (0.2, 2.0),
@@ -71,7 +71,7 @@ class SteppingStones(Scene):
             t = np.clip(d * 6, 0, 1)
             return c * (1 - t) + np.asarray(pal["bank"]) * t
 
-        props.ground(mb, (-40, 40), (-25, 45), 0.8, pal["grass_a"], pal["grass_b"], rng,
+        props.ground(mb, (-40, 40), (-25, 45), 1.0, pal["grass_a"], pal["grass_b"], rng,
                      height_amp=0.35, height_fn=bed, colour_fn=bank_colour)
         props.water(mb, (-40, 40), (self.bank_near - 0.5, self.bank_far + 0.5), 0.8,
                     pal["water"], rng, z=-0.12)
@@ -90,7 +90,8 @@ class SteppingStones(Scene):
         placed = 0
         while placed < cnt["trees"]:
             x, y = rng.uniform(-28, 28), rng.uniform(-15, 30)
-            if self._stream_depth(y) > 0 or abs(x) < 2.5 and -6 < y < self.bank_far + 4:
+            if self._stream_depth(y) > 0 or abs(x) < 2.5 and -6 < y < self.bank_far + 4 \
+                    or abs(x) < 6 and y < 0:  # keep the view from the near bank open
                 continue
             kind = "pine" if rng.random() < 0.35 else "round"
             props.tree(mb, (x, y, 0), rng, pal["leaf"] if kind == "round" else pal["leaf_dark"],
@@ -113,6 +114,14 @@ class SteppingStones(Scene):
             if abs(x) < 1.2:
                 continue
             props.rock(mb, (x, y, -0.1), rng, rng.uniform(0.15, 0.5), pal["rock"])
+        for _ in range(cnt["bushes"]):
+            side = rng.choice([-1.0, 1.0])
+            y = self.bank_far + rng.uniform(0.8, 6) if side > 0 else -rng.uniform(1.5, 5)
+            x = rng.uniform(-15, 15)
+            if abs(x) < 1.5 or (side < 0 and abs(x) < 5):
+                continue
+            props.bush(mb, (x, y, 0), rng, pal["leaf_dark"], rng.uniform(0.4, 0.8),
+                       pal["flower"] if rng.random() < 0.3 else None)
         for _ in range(8):
             props.flowers(mb, (rng.uniform(-8, 8), rng.choice([-2.5, self.bank_far + 2.5]), 0),
                           rng, (pal["flower"], mat.WHITE), count=10, spread=0.7)
