@@ -2,7 +2,8 @@
 
 1. Candidate signals: every measure of the angle table (as the image shows it, and in 3D)
    plus the vertical and horizontal image trajectories of the main landmarks (in torso
-   lengths). Frames below 0.3 confidence are gaps; a signal needs 80% of frames valid.
+   lengths). Frames below 0.3 confidence are gaps; a signal needs 80% of frames valid and a
+   spread (5th to 95th percentile) of at least ``MIN_SALIENCE`` (8) times its jitter.
 2. Each signal is gap-filled, smoothed (centred 0.2 s moving average) and linearly
    detrended. Its periodicity is the highest peak of its normalised autocorrelation at a lag
    between ``MIN_PERIOD_S`` (0.6 s) and half the series (the shortest lag within 85% of the
@@ -37,6 +38,8 @@ MIN_PERIOD_S = 0.6
 MAX_PERIOD_S = 12.0
 MIN_PERIODICITY = 0.3
 MIN_VALID = 0.8
+#: a movement's spread must be this many times its frame-to-frame jitter
+MIN_SALIENCE = 8.0
 SCALE_WINDOW_S = 3.0
 #: an autocorrelation peak this close to the best one, at a shorter lag, is the true period
 OCTAVE = 0.7
@@ -145,14 +148,22 @@ def _periodicity(x: np.ndarray, fps: float) -> tuple[float, float]:
     return min(float(ac[lag]), 1.0), lag / fps
 
 
+def _noise(raw: np.ndarray) -> float:
+    """Robust standard deviation of frame-to-frame jitter (from second differences)."""
+    return 1.4826 * float(np.median(np.abs(np.diff(raw, 2)))) / np.sqrt(6.0) if len(raw) > 3 else 0.0
+
+
+def _spread(x: np.ndarray) -> float:
+    return float(np.percentile(x, 95) - np.percentile(x, 5))
+
+
 def _salience(raw: np.ndarray, x: np.ndarray) -> float:
     """One excursion's height above the start-to-end line, over the raw signal's noise."""
     n = len(x)
     k = max(1, n // 10)
     base = np.linspace(x[:k].mean(), x[-k:].mean(), n)
     excursion = float(np.max(np.abs(x - base)))
-    noise = 1.4826 * float(np.median(np.abs(np.diff(raw, 2)))) / np.sqrt(6.0) if n > 3 else 0.0
-    return excursion / (noise + 1e-9 * (1.0 + excursion))
+    return excursion / (_noise(raw) + 1e-9 * (1.0 + excursion))
 
 
 def count_cycles(x: np.ndarray, t_s: np.ndarray,
@@ -200,11 +211,13 @@ def count_generic(series: PoseSeries) -> GenericResult:
         x = _prepare(v, c, fps)
         if x is None:
             continue
+        ok = np.isfinite(v) & (c >= 0.3)
+        raw = np.interp(np.arange(len(v)), np.flatnonzero(ok), v[ok])
+        if _spread(x) < MIN_SALIENCE * _noise(raw):
+            continue  # no movement above the frame-to-frame jitter
         strength, period = _periodicity(x, fps)
         conf = float(np.mean(c[np.isfinite(v)]))
         periodic.append((strength * conf, period, name, x))
-        ok = np.isfinite(v) & (c >= 0.3)
-        raw = np.interp(np.arange(len(v)), np.flatnonzero(ok), v[ok])
         sal = _salience(raw, x) * conf
         if fallback is None or sal > fallback[0]:
             fallback = (sal, name, x)

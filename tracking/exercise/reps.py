@@ -3,6 +3,7 @@
 The signal is normalised to progress ``p = (value - start) / (target - start)`` (0 at the
 starting position, 1 at the target, whatever the direction). With ``m = min_range / span``:
 
+- progress below 0 (past the start, away from the target) counts as 0;
 - at rest the detector tracks a baseline ``b`` (the lowest progress seen, rising slowly by
   ``m / 4`` per second so a changed resting posture is followed);
 - a repetition starts when ``p >= b + m / 2``; its start time is the last rest sample with
@@ -116,6 +117,7 @@ class RepDetector:
         if len(buf) > 3:
             del buf[0]
         p = sorted(buf)[len(buf) // 2] if len(buf) == 3 else buf[-1]
+        p = max(p, 0.0)  # beyond the start, away from the target, is just "at the start"
         m = self._m
         if self.state == REST:
             if self._b is None or p < self._b:
