@@ -107,6 +107,15 @@ class HoldProgress(Event):
     elapsed_s: float = 0.0
     target_s: float = 0.0
 
+    @property
+    def fraction(self) -> float:
+        """0..1 of the hold done."""
+        return min(1.0, self.elapsed_s / self.target_s) if self.target_s > 0 else 0.0
+
+    @property
+    def held_s(self) -> float:
+        return self.elapsed_s
+
 
 @dataclass(frozen=True)
 class HoldCompleted(Event):
