@@ -1,0 +1,117 @@
+"""Virtual patient: motions for every exercise, measured truth, faults, noise and gaps."""
+import json
+
+import numpy as np
+import pytest
+
+from tracking.exercise.library import exercise_ids, get_spec
+from tracking.kinematics import angles
+from tracking.landmarks import Landmark as L
+from tracking.virtual_patient.body import pose_landmarks
+from tracking.virtual_patient.calibrate import measure
+from tracking.virtual_patient.camera import Camera, series_from_points
+from tracking.virtual_patient.faults import INJECTIONS, excess, family, measure_names
+from tracking.virtual_patient.generate import generate
+from tracking.virtual_patient.motions import MOTIONS
+
+
+def test_every_exercise_has_a_motion_and_every_fault_an_injection():
+    assert set(exercise_ids()) <= set(MOTIONS)
+    for ex in exercise_ids():
+        for rule in get_spec(ex).faults:
+            assert family(rule) in INJECTIONS, (ex, rule.name)
+
+
+def test_commanded_knee_flexion_reads_the_same_from_the_side():
+    knee = np.array([0.0, 45.0, 90.0, 120.0])
+    pts = pose_landmarks({"knee_flexion_l": knee, "hip_flexion_l": knee})
+    s = series_from_points(pts, Camera("left"))
+    r = angles(s, ["knee_flexion_l"], view="side")["knee_flexion_l"]
+    assert r.source == "image"
+    assert r.value_deg == pytest.approx(knee, abs=1.0)
+
+
+@pytest.mark.parametrize("exercise", exercise_ids())
+def test_generation_reaches_the_requested_range_for_every_exercise(exercise):
+    spec = get_spec(exercise)
+    rom = 0.8 * spec.primary.span
+    series, truth = generate(exercise, reps=2, rom_deg=rom, hold_s=0.5)
+    assert truth.rep_count == 2 and len(series) == len(truth.points) > 60
+    assert series.world is not None and np.isfinite(series.xyzv).all()
+    sign = 1 if spec.primary.target > spec.primary.start else -1
+    for rep in truth.reps:
+        # The measured peak is where it was asked to be (start + rom), within a degree.
+        assert rep.peak_deg == pytest.approx(spec.primary.start + sign * rom, abs=1.0)
+        assert rep.rom_deg >= spec.primary.min_range
+        assert rep.start_s < rep.peak_s < rep.end_s
+        assert rep.hold_s == 0.5 and not rep.faults
+    d = json.loads(truth.to_json())
+    assert [set(r) >= {"rom_deg", "fault"} for r in d["reps"]] == [True, True]
+    assert d["exercise"] == exercise and d["rep_count"] == 2
+
+
+def _fault_excess(truth, rule, sides, rep):
+    cam = Camera(truth.view)
+    names = measure_names(rule, sides)
+    vals = measure(truth.points, cam, names)
+    t = np.arange(len(truth.points)) / truth.fps
+    sel = (t >= rep.start_s) & (t <= rep.end_s)
+    worst = None
+    for n in names:
+        v = vals[n][sel] - (vals[n][sel][0] if rule.relative else 0.0)
+        e = excess(rule, v)
+        worst = e if worst is None else np.fmax(worst, e)
+    return worst
+
+
+@pytest.mark.parametrize("exercise", [e for e in exercise_ids() if get_spec(e).faults])
+def test_injected_faults_cross_their_limits_and_clean_reps_do_not(exercise):
+    spec = get_spec(exercise)
+    sides = ("l", "r") if spec.sides == "bilateral" else ("l",)
+    side = None if spec.sides == "bilateral" else "left"
+    _, clean = generate(exercise, reps=1, side=side, hold_s=0.0)
+    for rule in spec.faults:
+        assert np.nanmax(_fault_excess(clean, rule, sides, clean.reps[0])) < 0, rule.name
+    names = [r.name for r in spec.faults]
+    _, faulty = generate(exercise, reps=len(names), side=side, hold_s=0.0,
+                         faults={i + 1: [n] for i, n in enumerate(names)})
+    for rep, rule in zip(faulty.reps, spec.faults):
+        assert rep.faults == (rule.name,)
+        e = _fault_excess(faulty, rule, sides, rep)
+        assert np.sum(e > 0) / faulty.fps >= rule.min_duration_s, rule.name
+
+
+def test_sides_tempo_partials_and_holds():
+    _, t = generate("forward_reach", reps=4, side="alternating", tempo=(1.0, 0.0, 1.0, 0.5))
+    assert [r.side for r in t.reps] == ["left", "right", "left", "right"]
+    assert t.reps[1].start_s - t.reps[0].start_s == pytest.approx(2.5)
+    _, t = generate("shoulder_abduction", reps=4, side="both")
+    assert [r.side for r in t.reps] == ["left", "left", "right", "right"]
+    _, t = generate("squat", reps=2, partial_start=0.2, partial_end=0.25)
+    assert t.rep_count == 2 and len(t.partials) == 2
+    assert all(p.rom_deg < get_spec("squat").primary.min_range for p in t.partials)
+    assert t.partials[0].end_s <= t.reps[0].start_s and t.partials[1].start_s >= t.reps[-1].end_s
+    _, t = generate("single_leg_stance", reps=1, hold_s=3.0)
+    assert t.reps[0].held_in_tolerance_s >= 3.0
+    with pytest.raises(ValueError, match="out of reach"):
+        generate("squat", reps=1, rom_deg=300)
+    with pytest.raises(ValueError, match="no fault"):
+        generate("squat", reps=1, faults=["shoulder_hike"])
+
+
+def test_noise_missing_frames_and_visibility_drops_are_seeded():
+    a, _ = generate("squat", reps=2, noise=0.01, missing=0.1, visibility_drops=0.2, seed=3)
+    b, _ = generate("squat", reps=2, noise=0.01, missing=0.1, visibility_drops=0.2, seed=3)
+    clean, truth = generate("squat", reps=2)
+    assert a.equals(b)
+    lost = ~a.detected
+    assert 0.08 < lost.mean() < 0.2
+    diff = (a.world - clean.world)[~lost]
+    # Noise is added in the body frame; world landmarks are re-centred on mid-hip.
+    assert 0.007 < np.nanstd(diff) < 0.015
+    assert (a.xyzv[~lost, :, 3] < 0.5).any()
+    assert a.meta.extra["exercise"] == "squat" and a.meta.source == "virtual-patient:squat"
+    # The DOF trajectory and clean points come with the truth (for the rendered patient).
+    assert truth.points.shape == (len(clean), 33, 3)
+    assert truth.dofs["knee_flexion_l"].max() > 80
+    assert truth.points[:, [L.LEFT_HEEL, L.RIGHT_HEEL], 1].min() > 0.0

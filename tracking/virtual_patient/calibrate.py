@@ -1,0 +1,179 @@
+"""Measuring poses the way the analysis does, and scaling motions and faults to hit targets.
+
+Every measurement goes through ``tracking.kinematics.angles_arrays`` on landmarks seen by the
+virtual camera, so the virtual patient's ground truth uses the very definitions the scoring
+engine uses (e.g. shoulder abduction is the elbow-shoulder line against the trunk line, not
+the commanded joint angle).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from tracking.exercise.spec import ExerciseSpec, FaultRule
+from tracking.kinematics import angles_arrays
+from tracking.virtual_patient.body import BodyShape, pose_landmarks
+from tracking.virtual_patient.camera import Camera
+from tracking.virtual_patient.faults import (excess, family, fault_sides, margin, measure_names,
+                                             variants)
+from tracking.virtual_patient.motions import MOTIONS, _expand, finish_feet, motion_dofs
+
+
+def kin_view(camera: Camera) -> str:
+    """The kinematics view ("front", "side" or "any") matching a camera's azimuth."""
+    a = abs((camera.azimuth + 180.0) % 360.0 - 180.0)
+    if a < 15 or a > 165:
+        return "front"
+    if 75 < a < 105:
+        return "side"
+    return "any"
+
+
+def measure(points: np.ndarray, camera: Camera, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """Named measures (T,) of body-frame points (T,33,3) seen by ``camera``."""
+    world = camera.world_landmarks(points)
+    xyzv = camera.project(points)
+    readings = angles_arrays(xyzv, world, list(names), kin_view(camera), camera.width,
+                             camera.height_px)
+    return {k: r.value_deg for k, r in readings.items()}
+
+
+def primary_names(spec: ExerciseSpec, sides: tuple[str, ...]) -> tuple[str, ...]:
+    """The angle-table names of the primary angle for these working sides."""
+    from tracking.angles import ANGLES, SIDED
+
+    a = spec.primary.angle
+    if a in SIDED and not (a in ANGLES and len(sides) == 2):
+        return tuple(f"{a}_{s}" for s in sides)
+    return (a,)
+
+
+def primary_value(values: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+    """The primary angle: the working side's, or the mean of both for a bilateral movement."""
+    return np.mean(np.stack([values[n] for n in names]), axis=0)
+
+
+def pose_dofs(spec: ExerciseSpec, sides: tuple[str, ...], phase: np.ndarray, amplitude: np.ndarray,
+              fault_dofs: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """DOFs of the exercise's motion (plus fault DOFs), feet finished."""
+    motion = MOTIONS[spec.id]
+    dofs = motion_dofs(motion, sides, phase, amplitude)
+    for k, v in (fault_dofs or {}).items():
+        dofs[k] = dofs.get(k, 0.0) + v
+    return finish_feet(motion, dofs)
+
+
+@lru_cache(maxsize=512)
+def _amplitude_curve(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera,
+                     body: BodyShape) -> tuple[np.ndarray, np.ndarray]:
+    amps = np.linspace(0.0, MOTIONS[spec.id].max_amplitude, 121)
+    dofs = pose_dofs(spec, sides, np.ones_like(amps), amps)
+    names = primary_names(spec, sides)
+    vals = primary_value(measure(pose_landmarks(dofs, body), camera, names), names)
+    return amps, vals
+
+
+def amplitude_for(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
+                  peak_deg: float) -> float:
+    """The motion amplitude at which the measured primary angle reaches ``peak_deg``."""
+    amps, vals = _amplitude_curve(spec, sides, camera, body)
+    sign = 1.0 if spec.primary.target >= spec.primary.start else -1.0
+    d = sign * (vals - peak_deg)  # crosses from < 0 to >= 0
+    ok = np.isfinite(d)
+    hit = np.nonzero(ok[1:] & ok[:-1] & (d[:-1] < 0) & (d[1:] >= 0))[0]
+    if not hit.size and np.nanmin(np.abs(d)) <= 1.0:  # e.g. a distance that cannot go below 0
+        return float(amps[int(np.nanargmin(np.abs(d)))])
+    if not hit.size:
+        lo, hi = np.nanmin(vals), np.nanmax(vals)
+        raise ValueError(f"{spec.id}: a peak of {peak_deg:.1f} for {spec.primary.angle} is out of "
+                         f"reach of the virtual patient from this view (reachable {lo:.1f}..{hi:.1f})")
+    i = int(hit[0])
+    a0, a1, d0, d1 = amps[i], amps[i + 1], d[i], d[i + 1]
+    names = primary_names(spec, sides)
+    for _ in range(4):  # secant refinement on the exact measure
+        a = a0 - d0 * (a1 - a0) / (d1 - d0) if d1 != d0 else a1
+        dofs = pose_dofs(spec, sides, np.ones(1), np.array([a]))
+        v = primary_value(measure(pose_landmarks(dofs, body), camera, names), names)[0]
+        da = sign * (v - peak_deg)
+        if abs(da) < 1e-3:
+            break
+        if da < 0:
+            a0, d0 = a, da
+        else:
+            a1, d1 = a, da
+    return float(a)
+
+
+def _fault_values(spec: ExerciseSpec, rule: FaultRule, sides: tuple[str, ...],
+                  values: Mapping[str, np.ndarray], rest: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The worst excess over the rule's limit, per pose (relative rules: change from rest)."""
+    names = measure_names(rule, sides)
+    worst = None
+    for n in names:
+        v = values[n] - (rest[n] if rule.relative else 0.0)
+        e = excess(rule, v)
+        worst = e if worst is None else np.fmax(worst, e)
+    return worst
+
+
+def fault_pattern(rule: FaultRule, variant: int, sides: tuple[str, ...]) -> dict[str, float]:
+    return _expand(variants(rule)[variant], fault_sides(rule, sides))
+
+
+def rep_profile(local: np.ndarray, up: float, hold: float, down: float) -> tuple[np.ndarray, np.ndarray]:
+    """Phase (0 rest .. 1 peak, cosine ease) and fault envelope (0..1, full from half-way up
+    to half-way down) at times ``local`` (s) from the start of a repetition."""
+    phase = np.where(local < up, 0.5 - 0.5 * np.cos(np.pi * np.clip(local / up, 0, 1)), 1.0)
+    phase = np.where(local >= up + hold,
+                     0.5 + 0.5 * np.cos(np.pi * np.clip((local - up - hold) / down, 0, 1)), phase)
+    phase = np.where((local < 0) | (local >= up + hold + down), 0.0, phase)
+    env = np.clip(np.minimum(local / (0.5 * up), (up + hold + down - local) / (0.5 * down)), 0, 1)
+    return phase, np.where(local < 0, 0.0, env)
+
+
+@lru_cache(maxsize=512)
+def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camera: Camera,
+                    body: BodyShape, amplitude: float, tempo: tuple[float, float, float],
+                    fps: float = 30.0) -> tuple[dict[str, float], float, str]:
+    """(DOF change, magnitude, note): the smallest magnitude that keeps fault ``name`` past
+    its limit by ``margin`` for its minimum duration + 0.2 s in a repetition of this tempo,
+    preferring a variant that leaves the exercise's other faults (other families) below
+    their limits."""
+    rules = {r.name: r for r in spec.faults}
+    if name not in rules:
+        raise ValueError(f"{spec.id} has no fault {name!r} (its faults: {', '.join(rules) or 'none'})")
+    rule = rules[name]
+    up, hold, down = tempo
+    local = np.arange(0.0, up + min(hold, 2.0) + down, 1.0 / fps)
+    phase, env = rep_profile(local, up, min(hold, 2.0), down)
+    need_s = rule.min_duration_s + 0.2
+    mags = np.arange(0.0, 62.0, 2.0)
+    all_names = sorted({n for r in spec.faults for n in measure_names(r, sides)})
+    rest_pose = pose_landmarks(pose_dofs(spec, sides, np.zeros(1), np.zeros(1)), body)
+    rest = {k: v[0] for k, v in measure(rest_pose, camera, all_names).items()}
+    m, f = mags.size, local.size
+    fallback = None
+    for variant in range(len(variants(rule))):
+        pattern = fault_pattern(rule, variant, sides)
+        mm = np.repeat(mags, f)
+        dofs = pose_dofs(spec, sides, np.tile(phase, m), np.full(m * f, amplitude),
+                         {k: v * mm * np.tile(env, m) for k, v in pattern.items()})
+        vals = measure(pose_landmarks(dofs, body), camera, all_names)
+        e = np.nan_to_num(_fault_values(spec, rule, sides, vals, rest), nan=-1e9).reshape(m, f)
+        good = np.nonzero((e >= margin(rule)).sum(axis=1) / fps >= need_s)[0]
+        if not good.size:
+            continue
+        i = int(good[0])
+        others = [r.name for r in spec.faults if family(r) != family(rule) and np.nanmax(np.nan_to_num(
+            _fault_values(spec, r, sides, vals, rest), nan=-1e9).reshape(m, f)[i]) > -2.0]
+        result = ({k: v * mags[i] for k, v in pattern.items()}, float(mags[i]),
+                  f"variant {variant}" + (f"; also shows {', '.join(others)}" if others else ""))
+        if not others:
+            return result
+        fallback = fallback or result
+    if fallback is None:
+        raise ValueError(f"{spec.id}: the virtual patient cannot make fault {name!r} clear "
+                         "from this view")
+    return fallback
