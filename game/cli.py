@@ -12,6 +12,7 @@ from tracking.errors import PhysioQuestError
 COMMAND_MODULES: tuple[str, ...] = (
     "play",
     "analyze",
+    "render_patient",
     "score",
     "import_data",
     "patient",
