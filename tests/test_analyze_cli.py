@@ -191,3 +191,20 @@ def test_analyze_with_exercise_adds_the_scoring_fields(shared_data, tmp_path, ca
     assert data["rep_count"] == len(data["reps"]) and {"start_s", "end_s", "rom_deg", "score",
                                                        "faults"} <= set(data["reps"][0])
     assert "squat:" in capsys.readouterr().out
+
+
+def test_progress_bar_draws_only_when_enabled() -> None:
+    import io
+
+    from tracking.progress import Progress
+
+    quiet = io.StringIO()
+    p = Progress(4, "clip", stream=quiet)  # not a terminal: off by default
+    p.update(2)
+    p.close()
+    assert quiet.getvalue() == ""
+    shown = io.StringIO()
+    with Progress(4, "clip", stream=shown, enabled=True, interval_s=0) as p:
+        p.update(2)
+    text = shown.getvalue()
+    assert "\rclip [" in text and " 50% 2/4 frames" in text and text.endswith("\n")

@@ -94,8 +94,10 @@ def test_newest_wins_drops_counted_no_backlog() -> None:
     assert st.max_pending == 1
     seen = [i for i, _ in b.seen]
     assert seen == sorted(seen) and len(set(seen)) == len(seen)
-    # newest wins: each inferred frame was the newest captured (or the one before, racing)
-    assert all(newest - i <= 1 for i, newest in b.seen)
+    # newest wins: each inferred frame was the newest read from the source, or at most 2
+    # behind (the next frame is read before its release time; a thread may be descheduled
+    # between taking a frame and processing it). A queue would fall ~40 frames behind.
+    assert all(newest - i <= 2 for i, newest in b.seen)
     assert seen[-1] >= 88  # the end of the video was reached without a queue behind it
     assert [r.seq for r in got] == sorted(r.seq for r in got)
     ages = [r.inferred_at - r.captured_at for r in got]

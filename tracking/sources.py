@@ -112,8 +112,9 @@ class _CaptureSource(FrameSource):
 class VideoFileSource(_CaptureSource):
     """Frames of a video file, stamped with video time.
 
-    ``truncation_tolerance``: a file whose decoding stops more than this many frames
-    before the frame count in its header raises InputError (truncated or damaged).
+    A file whose decoding stops before the frame count in its header, by more than
+    ``truncation_tolerance`` frames and 2% of that count (headers of some containers
+    estimate the count from the duration), raises InputError: truncated or damaged.
     """
 
     def __init__(self, path: str | Path, truncation_tolerance: int = 2) -> None:
@@ -169,7 +170,8 @@ class VideoFileSource(_CaptureSource):
             image = self._grab()
         if image is None:
             if (self._cap is not None and self._header_count is not None
-                    and self._index < self._header_count - self._tolerance):
+                    and self._index < self._header_count
+                    - max(self._tolerance, 0.02 * self._header_count)):
                 n = self._index
                 self.close()
                 raise InputError(self.path, f"video is truncated or damaged: decoding stopped after "
