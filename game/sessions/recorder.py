@@ -1,7 +1,7 @@
 """SessionRecorder: what the game writes a session through while it plays.
 
 The game thread only appends to in-memory buffers (``add_frame`` costs a lock and a list
-append); a writer thread commits everything gathered every ``flush_interval_s`` (0.5 s),
+append); a writer thread commits everything gathered every ``flush_interval_s`` (0.25 s),
 landmarks as one chunk per commit. A crash or power cut therefore loses at most the last
 second; a session whose recorder died is marked ``interrupted`` when the store is next
 opened. A failed write keeps its data in memory and is retried; if ``finish`` still cannot
@@ -37,7 +37,7 @@ class SessionRecorder:
 
     def __init__(self, store: Store, patient_id: str, plan_id: str | None = None, scene: str = "",
                  source_desc: str = "", *, meta: SeriesMeta | None = None, session_id: str | None = None,
-                 flush_interval_s: float = 0.5, started_at: float | None = None,
+                 flush_interval_s: float = 0.25, started_at: float | None = None,
                  utc_offset_min: int | None = None) -> None:
         self.store = store
         self.meta = meta or SeriesMeta(source=source_desc)

@@ -2,7 +2,7 @@
 
 ``open_store(spec)`` opens the store named by ``spec`` (a SQLite file path or a
 ``postgresql://`` DSN; default: ``$PHYSIOQUEST_DB`` or the SQLite file in the user's data
-directory). Every write is one committed transaction: the recorder commits at least twice
+directory). Every write is one committed transaction: the recorder commits four times
 a second, so a crash or power cut loses at most the last second.
 """
 from __future__ import annotations
