@@ -26,19 +26,21 @@ from tracking.sources import Frame, FrameSource
 class _RenderWorker:
     """A thread owning a PatientRenderer; ``render(points)`` waits for the image."""
 
-    def __init__(self, size: tuple[int, int], view: CameraView, room: bool, palette: Palette) -> None:
+    def __init__(self, size: tuple[int, int], view: CameraView, room: bool, palette: Palette,
+                 chair: tuple[float, float] | None = None) -> None:
         self._jobs: "queue.Queue[Any]" = queue.Queue()
         self._results: "queue.Queue[Any]" = queue.Queue()
-        self._thread = threading.Thread(target=self._run, args=(size, view, room, palette),
+        self._thread = threading.Thread(target=self._run, args=(size, view, room, palette, chair),
                                         name="physioquest-patient-render", daemon=True)
         self._thread.start()
         ready = self._results.get()
         if isinstance(ready, BaseException):
             raise ready
 
-    def _run(self, size, view, room, palette) -> None:
+    def _run(self, size, view, room, palette, chair) -> None:
         try:
             renderer = PatientRenderer(size, view, room=room, palette=palette)
+            renderer.set_chair(*(chair or (None,)))
         except BaseException as exc:  # handed to the constructor's thread
             self._results.put(exc)
             return
@@ -81,7 +83,8 @@ class RenderedPatientSource(FrameSource):
     def __init__(self, points: np.ndarray, fps: float = 30.0, view: CameraView = CameraView(),
                  size: tuple[int, int] = (640, 480), name: str = "rendered-patient",
                  loop: bool = False, realtime: bool = False, room: bool = True,
-                 palette: Palette = Palette(), base=None, truth: Any = None) -> None:
+                 palette: Palette = Palette(), base=None, truth: Any = None,
+                 chair: tuple[float, float] | None = None) -> None:
         pts = np.asarray(points, np.float32)
         if pts.ndim != 3 or pts.shape[1:] != (33, 3) or len(pts) == 0:
             raise InputError(None, f"{name}: points must have shape (T, 33, 3), got {pts.shape}")
@@ -92,7 +95,7 @@ class RenderedPatientSource(FrameSource):
         self._points = pts
         self.name, self.fps, self.size = name, float(fps), (int(size[0]), int(size[1]))
         self.is_live = bool(realtime)
-        self.view, self.truth = view, truth
+        self.view, self.truth, self.chair = view, truth, chair
         self._loop = loop
         self._index = 0
         self._closed = False
@@ -101,12 +104,30 @@ class RenderedPatientSource(FrameSource):
         self._worker: _RenderWorker | None = None
         if base is not None:
             renderer = PatientRenderer(self.size, view, room=room, palette=palette, base=base)
+            renderer.set_chair(*(chair or (None,)))
             try:
                 self._images = [renderer.render(p) for p in pts]
             finally:
                 renderer.close()
         else:
-            self._worker = _RenderWorker(self.size, view, room, palette)
+            self._worker = _RenderWorker(self.size, view, room, palette, chair)
+
+    @classmethod
+    def for_exercise(cls, exercise: str, reps: int = 3, rom_deg: float | None = None,
+                     view: str | None = None, faults: tuple[str, ...] = (),
+                     side: str | None = None, size: tuple[int, int] = (640, 480),
+                     fps: float = 30.0, tempo: Any = None, lead_in_s: float = 1.0,
+                     loop: bool = False, realtime: bool = False, room: bool = True,
+                     base=None) -> "RenderedPatientSource":
+        """The virtual patient doing an exercise (``scenes.patient.clip.exercise_motion``);
+        ``.truth`` holds the generator's Truth and ``.chair`` the chair drawn, if any."""
+        from scenes.patient.clip import exercise_motion
+
+        motion = exercise_motion(exercise, reps=reps, rom_deg=rom_deg, view=view, faults=faults,
+                                 side=side, size=size, fps=fps, tempo=tempo, lead_in_s=lead_in_s)
+        return cls(motion.points, fps=fps, view=motion.view, size=size,
+                   name=f"rendered-patient:{exercise}", loop=loop, realtime=realtime, room=room,
+                   base=base, truth=motion.truth, chair=motion.chair)
 
     @property
     def frame_count(self) -> int | None:
