@@ -190,3 +190,17 @@ def test_detector_directly_decreasing_and_baseline_drift():
         done += det.update(float(ti), float(v), 1.0).completed
     assert done == 4
     assert det.update(30.0, float("nan"), 0.0).completed is False
+
+
+def test_score_repetition_scores_one_segment():
+    from tracking.exercise.analysis import score_repetition
+    t, x = bumps(1, period=3.0, amp=80, rest=0.0, lead=0.5)
+    s = pose_series(t, {"hip_flexion_r": x}, yaw_deg=90)
+    rep = score_repetition(s, "standing_straight_leg_raise")
+    assert rep.side == "right" and rep.peak_deg == pytest.approx(80, abs=3)
+    assert rep.peak_s == pytest.approx(2.0, abs=0.2) and rep.start_s == 0.0
+    assert rep.score == 100 and rep.reasons[0] == "reached 80 of 60 degrees"
+    left = score_repetition(s, "standing_straight_leg_raise", side="left")
+    assert left.peak_deg == pytest.approx(0, abs=2) and left.score <= 50
+    with pytest.raises(ValueError):
+        score_repetition(s, "squat", side="left")

@@ -149,3 +149,13 @@ def test_table_names():
     assert "hip_height" in known_names() and "knee_flexion" in known_names()
     with pytest.raises(ValueError):
         angles(pose_series(T, {}), ["knee_flexion_l"], "top")
+
+
+def test_arm_and_rotation_measures():
+    s = pose_series(T, {"shoulder_flexion_r": RAMP, "elbow_flexion_l": np.clip(RAMP, 0, 90),
+                        "hip_flexion_l": np.clip(RAMP, 0, 90)}, yaw_deg=30)
+    _check(s, "upper_arm_forward_r", np.degrees(np.arcsin(np.sin(np.radians(RAMP)))), "auto", 1.0)
+    _check(s, "forearm_elevation_l", np.clip(RAMP, 0, 90) - 90, "auto", 1.0)
+    _check(s, "thigh_elevation_l", np.clip(RAMP, 0, 90), "auto", 1.0)
+    _check(s, "pelvis_rotation", 30, "auto", 1.0)
+    _check(s, "trunk_rotation", 30, "auto", 1.0)

@@ -98,6 +98,19 @@ _DEFS: list[AngleDef] = [
     *_sided("wrist_height", "height_diff", "vertical", (L.LEFT_WRIST, L.LEFT_SHOULDER),
             "{side} wrist height: height of the {side} wrist above the {side} shoulder, "
             "percent of torso length", "pct"),
+    *_sided("forearm_elevation", "elevation", "3d", (L.LEFT_ELBOW, L.LEFT_WRIST),
+            "{side} forearm elevation: forearm (elbow to wrist) against horizontal, up positive"),
+    *_sided("upper_arm_forward", "forward_component", "3d", (L.LEFT_SHOULDER, L.LEFT_ELBOW),
+            "{side} upper arm forward: upper arm out of the frontal plane, forward positive "
+            "(-90..90)"),
+    *_sided("thigh_elevation", "from_down", "3d", (L.LEFT_HIP, L.LEFT_KNEE),
+            "{side} thigh elevation: 3D angle of the thigh from straight down (gravity)"),
+    AngleDef("pelvis_rotation", "yaw_line", "3d", (L.LEFT_HIP, L.RIGHT_HIP), "",
+             "pelvis rotation: hip line turned about the vertical away from square to the camera "
+             "(0..90)", "deg", "pelvis_rotation"),
+    AngleDef("trunk_rotation", "yaw_line", "3d", (L.LEFT_SHOULDER, L.RIGHT_SHOULDER), "",
+             "trunk rotation: shoulder line turned about the vertical away from square to the "
+             "camera (0..90)", "deg", "trunk_rotation"),
     AngleDef("trunk_forward_lean", "trunk_lean_sagittal", "sagittal", _T, "", "trunk forward lean: trunk line (mid-hip to mid-shoulder) against "
              "vertical, sagittal plane, forward positive", "deg", "trunk_forward_lean"),
     AngleDef("trunk_lateral_lean", "trunk_lean_frontal", "frontal", _T, "",

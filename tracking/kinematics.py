@@ -179,6 +179,20 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
             v = tilt(P[:, pts[0]], P[:, pts[1]])
         else:
             v = tilt(P[:, pts[1]], P[:, pts[0]]) - tilt(P[:, pts[3]], P[:, pts[2]])
+    elif k in ("elevation", "forward_component", "from_down"):
+        u = _unit(P[:, pts[1]] - P[:, pts[0]])
+        if k == "elevation":
+            v = np.degrees(np.arcsin(np.clip(_dot(u, g.G), -1.0, 1.0)))
+        elif k == "forward_component":
+            v = np.degrees(np.arcsin(np.clip(_dot(u, _unit(g.fwd_body)), -1.0, 1.0)))
+        else:
+            v = _between(u, np.broadcast_to(-g.G, u.shape))
+        uses_trunk = k == "forward_component"
+    elif k == "yaw_line":
+        line = P[:, pts[0]] - P[:, pts[1]]
+        v = np.degrees(np.arctan2(np.abs(line[:, -1]), np.abs(line[:, 0]))) if not g.is2d \
+            else np.full(len(line), np.nan)
+        uses_trunk = False
     elif k == "height_diff":
         v = 100.0 * _dot(P[:, pts[0]] - P[:, pts[1]], g.G) / g.torso
     elif k == "hip_height":
@@ -229,12 +243,13 @@ def facing(xyzv: np.ndarray, world: np.ndarray | None, width: float = 1.0) -> np
     """(T,) how squarely the body faces (or turns its back to) the camera: 1 front-on, 0 side-on."""
     def frontness(lat: np.ndarray) -> np.ndarray:
         return np.abs(lat[:, 0]) / np.hypot(lat[:, 0], lat[:, 2])
-    img = xyzv[:, :, :3].astype(np.float64) * np.array([width, 1.0, width])
-    li = (img[:, L.LEFT_SHOULDER] - img[:, L.RIGHT_SHOULDER]) + (img[:, L.LEFT_HIP] - img[:, L.RIGHT_HIP])
+    torso = list(_TRUNK)  # L shoulder, R shoulder, L hip, R hip
+    img = xyzv[:, torso, :3].astype(np.float64) * np.array([width, 1.0, width])
+    li = (img[:, 0] - img[:, 1]) + (img[:, 2] - img[:, 3])
     f = frontness(li)
     if world is not None:
-        w = world.astype(np.float64)
-        lw = (w[:, L.LEFT_SHOULDER] - w[:, L.RIGHT_SHOULDER]) + (w[:, L.LEFT_HIP] - w[:, L.RIGHT_HIP])
+        w = world[:, torso].astype(np.float64)
+        lw = (w[:, 0] - w[:, 1]) + (w[:, 2] - w[:, 3])
         fw = frontness(lw)
         f = np.where(np.isfinite(fw), fw, f)
     return f

@@ -14,10 +14,12 @@ from typing import Any, Mapping
 import numpy as np
 
 from tracking.exercise.events import Event, RepAbandoned, RepResult
+from tracking.exercise.holds import HoldTimer
 from tracking.exercise.library import get_spec
-from tracking.exercise.scoring import summarize
+from tracking.exercise.scoring import score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
-from tracking.exercise.tracker import ExerciseTracker
+from tracking.exercise.tracker import MIN_CONFIDENCE, ExerciseTracker
+from tracking.kinematics import angles_arrays
 from tracking.series import PoseSeries
 
 #: A pause longer than this between repetitions starts a new set (offline analysis).
@@ -100,3 +102,66 @@ def analyze_series(series: PoseSeries, exercise: ExerciseSpec | str,
     open_rep = any(ch.detector.rep is not None for ch in tracker.channels)
     return AnalysisResult(spec.id, tuple(tracker.reps), tuple(events), series.duration_s,
                           series.detection_rate, open_rep)
+
+
+def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str | None = None,
+                     targets: Mapping[str, Any] | None = None, view: str | None = None) -> RepResult:
+    """Score a series that holds exactly ONE repetition (a segmented recording) as that repetition.
+
+    No counting: the repetition runs from the first to the last frame; its peak is the
+    frame closest to the target (3-sample median, as the tracker smooths); relative fault
+    rules start from the first seen frame. ``side`` ("left"/"right") picks the counted side
+    of a sided exercise; None takes the side that moved more.
+    """
+    spec = get_spec(exercise) if isinstance(exercise, str) else exercise
+    tr = ExerciseTracker(spec, targets, series.meta.width, series.meta.height, view)
+    if side is not None and side not in {c.side for c in tr.channels}:
+        raise ValueError(f"side {side!r} is not tracked for {spec.id} (sides = {spec.sides})")
+    r = angles_arrays(series.xyzv, series.world, tr.names, tr.view, tr.width, tr.height)
+    t = series.t_ms / 1000.0
+    p = tr.params
+    best = None
+    for ch in tr.channels:
+        if side is not None and ch.side != side:
+            continue
+        vals = np.stack([r[n].value_deg for n in ch.names])
+        confs = np.stack([r[n].confidence for n in ch.names])
+        ok = np.isfinite(vals) & (confs >= MIN_CONFIDENCE)
+        n_ok = ok.sum(axis=0)
+        v = np.where(n_ok > 0, np.where(ok, vals, 0.0).sum(axis=0) / np.maximum(n_ok, 1), np.nan)
+        c = np.where(n_ok > 0, np.where(ok, confs, 0.0).sum(axis=0) / np.maximum(n_ok, 1), 0.0)
+        idx = np.flatnonzero(np.isfinite(v))
+        if idx.size == 0:
+            continue
+        raw = (v[idx] - p.start) / (p.target - p.start)
+        med = np.array([np.median(raw[max(0, i - 2):i + 1]) for i in range(len(raw))])
+        k = int(np.argmax(med))
+        excursion = med[k] - max(med[0], 0.0)
+        if best is None or excursion > best[0]:
+            best = (excursion, ch, v, c, idx, med, k)
+    if best is None:
+        raise ValueError(f"{spec.id}: the primary angle is never seen in this series")
+    _, ch, v, c, idx, med, k = best
+    peak_value = p.start + float(max(med[k], 0.0)) * (p.target - p.start)
+    start_value = float(v[idx[0]])
+    hold = HoldTimer(tr.hold_s)
+    inside = 1.0 - p.tolerance / abs(p.target - p.start)
+    for i, m in zip(idx, med):
+        hold.update(float(t[i]), m >= inside)
+    mi = tr._mon_idx[tr.channels.index(ch)]
+    for mon, j in zip(ch.monitors, mi):
+        name = tr.names[j]
+        fv, fc = r[name].value_deg, r[name].confidence
+        first = np.flatnonzero(np.isfinite(fv) & (fc >= MIN_CONFIDENCE))
+        if first.size:
+            mon.rest(float(fv[first[0]]), float(fc[first[0]]))
+        mon.begin()
+        for i in range(len(t)):
+            mon.update(float(t[i]), float(fv[i]), float(fc[i]))
+    hits = tuple(h for h in (m.hit() for m in ch.monitors) if h is not None)
+    near = idx[med >= med[k] - 0.1]
+    conf = float(np.mean(c[near])) if near.size else 0.0
+    duration = float(t[-1] - t[0]) if len(t) else 0.0
+    score, reasons = score_rep(tr.goal, peak_value, duration, hold.best_s, conf, hits)
+    return RepResult(1, ch.side, float(t[0]), float(t[-1]), float(t[idx[k]]), peak_value,
+                     abs(peak_value - start_value), conf, tr.goal.target, hold.best_s, hits, score, reasons)

@@ -38,7 +38,7 @@ class RepParams:
     min_confidence: float = 0.3
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
     """What one update produced (the tracker turns these into events)."""
 
@@ -96,28 +96,31 @@ class RepDetector:
         self._b = None
 
     def update(self, t_s: float, value: float, conf: float) -> Outcome:
-        out = Outcome()
-        if not (value == value) or conf < self.params.min_confidence:  # NaN or unreliable
-            if self._last_t is not None and t_s - self._last_t > self.params.max_gap_s:
+        started = completed = hold_progress = hold_completed = False
+        abandoned = ""
+        params = self.params
+        if not (value == value) or conf < params.min_confidence:  # NaN or unreliable
+            if self._last_t is not None and t_s - self._last_t > params.max_gap_s:
                 if self.state == MOVING:
-                    out.abandoned = "lost sight of the movement"
+                    abandoned = "lost sight of the movement"
                     self.state, self.rep = REST, None
                 self._reset()
                 self._last_t = None
-            return out
-        if self._last_t is not None and t_s - self._last_t > self.params.max_gap_s:
+            return Outcome(abandoned=abandoned) if abandoned else _QUIET
+        if self._last_t is not None and t_s - self._last_t > params.max_gap_s:
             if self.state == MOVING:
-                out.abandoned = "lost sight of the movement"
+                abandoned = "lost sight of the movement"
                 self.state, self.rep = REST, None
             self._reset()
         dt = 0.0 if self._last_t is None else t_s - self._last_t
         self._last_t = t_s
         buf = self._buf
-        buf.append(self.progress(value))
+        buf.append((value - params.start) / self._span)
         if len(buf) > 3:
             del buf[0]
-        p = sorted(buf)[len(buf) // 2] if len(buf) == 3 else buf[-1]
-        p = max(p, 0.0)  # beyond the start, away from the target, is just "at the start"
+        p = sorted(buf)[1] if len(buf) == 3 else buf[-1]
+        if p < 0.0:
+            p = 0.0  # beyond the start, away from the target, is just "at the start"
         m = self._m
         if self.state == REST:
             if self._b is None or p < self._b:
@@ -131,7 +134,7 @@ class RepDetector:
                 self.state = MOVING
                 self.rep = OpenRep(self._t_low, self.value_of(b), p, t_s, self.value_of(p), conf)
                 self.hold.reset()
-                out.started = True
+                started = True
         else:
             rep = self.rep
             assert rep is not None and self._b is not None
@@ -142,18 +145,23 @@ class RepDetector:
                 rep.conf_sum += conf
                 rep.conf_n += 1
             progress, done = self.hold.update(t_s, p >= self._inside)
-            if self.params.hold_s > 0:  # holds are timed for every repetition, announced for holds
-                out.hold_progress, out.hold_completed = progress, done
+            if params.hold_s > 0:  # holds are timed for every repetition, announced for holds
+                hold_progress, hold_completed = progress, done
             rep.hold_s = self.hold.best_s
             if p <= b + 0.4 * (rep.peak_p - b):
                 rep.end_s = t_s
                 self.state, self.rep = REST, None
                 self._b, self._t_low = p, t_s
                 if rep.peak_p - b < m - 1e-9:
-                    out.abandoned = "did not reach the minimum range"
-                elif rep.end_s - rep.start_s < self.params.min_duration_s:
-                    out.abandoned = "too quick to be a repetition"
+                    abandoned = "did not reach the minimum range"
+                elif rep.end_s - rep.start_s < params.min_duration_s:
+                    abandoned = "too quick to be a repetition"
                 else:
                     self.last = rep
-                    out.completed = True
-        return out
+                    completed = True
+        if started or completed or abandoned or hold_progress or hold_completed:
+            return Outcome(started, completed, abandoned, hold_progress, hold_completed)
+        return _QUIET
+
+
+_QUIET = Outcome()

@@ -75,6 +75,9 @@ class ExerciseTracker:
         self.channels = [self._channel(side) for side in self._sides()]
         self.names = tuple(sorted({n for c in self.channels for n in c.names}
                                   | {m.angle for c in self.channels for m in c.monitors}))
+        pos = {n: j for j, n in enumerate(self.names)}
+        self._prim_idx = [tuple(pos[n] for n in c.names) for c in self.channels]
+        self._mon_idx = [[pos[m.angle] for m in c.monitors] for c in self.channels]
         self.reps: list[RepResult] = []
         self.events: list[Event] = []
         self._set_counts: dict[str, int] = {}
@@ -122,12 +125,18 @@ class ExerciseTracker:
 
     def step_values(self, t_s: float, vals: Mapping[str, tuple[float, float]]) -> list[Event]:
         """Feed one frame's measures ({name: (value, confidence)}); returns its events."""
+        V = [(vals[n][0],) for n in self.names]
+        C = [(vals[n][1],) for n in self.names]
+        return self._step(t_s, 0, V, C)
+
+    def _step(self, t_s: float, i: int, V: list, C: list) -> list[Event]:
+        """One frame: ``V[j][i]``, ``C[j][i]`` are value and confidence of ``self.names[j]``."""
         events: list[Event] = []
-        for ch in self.channels:
-            if len(ch.names) == 1:
-                v, c = vals[ch.names[0]]
+        for ch, idx, midx in zip(self.channels, self._prim_idx, self._mon_idx):
+            if len(idx) == 1:
+                v, c = V[idx[0]][i], C[idx[0]][i]
             else:
-                ok = [vals[n] for n in ch.names if vals[n][0] == vals[n][0] and vals[n][1] >= MIN_CONFIDENCE]
+                ok = [(V[j][i], C[j][i]) for j in idx if V[j][i] == V[j][i] and C[j][i] >= MIN_CONFIDENCE]
                 v = sum(x for x, _ in ok) / len(ok) if ok else float("nan")
                 c = sum(y for _, y in ok) / len(ok) if ok else 0.0
             det = ch.detector
@@ -139,22 +148,22 @@ class ExerciseTracker:
                 for m in ch.monitors:
                     m.begin()
             if det.state == MOVING:
-                for m in ch.monitors:
-                    fv, fc = vals[m.angle]
-                    if m.update(t_s, fv, fc):
+                for m, j in zip(ch.monitors, midx):
+                    if m.update(t_s, V[j][i], C[j][i]):
                         r = m.rule
                         events.append(FormFault(t_s, m.side, r.name, r.cue, r.severity,
                                                 round(float(m.worst), 1), r.limit))
             else:
-                for m in ch.monitors:
-                    m.rest(*vals[m.angle])
+                for m, j in zip(ch.monitors, midx):
+                    m.rest(V[j][i], C[j][i])
             if out.hold_progress:
                 events.append(HoldProgress(t_s, ch.side, round(det.hold.elapsed_s, 2), self.hold_s))
             if out.hold_completed:
                 events.append(HoldCompleted(t_s, ch.side, round(det.hold.elapsed_s, 2)))
             if out.completed:
                 events.extend(self._complete(t_s, ch))
-        self.events.extend(events)
+        if events:
+            self.events.extend(events)
         return events
 
     def _complete(self, t_s: float, ch: _Channel) -> list[Event]:
@@ -189,10 +198,14 @@ class ExerciseTracker:
         cols = {n: (np.where(switch, np.nan, r.value_deg).tolist(), np.where(switch, 0.0, r.confidence).tolist())
                 for n, r in readings.items()}
         t = (series.t_ms / 1000.0).tolist()
+        V = [cols[n][0] for n in self.names] if cols else []
+        C = [cols[n][1] for n in self.names] if cols else []
         events: list[Event] = []
-        names = self.names
+        step = self._step
         for i, ts in enumerate(t):
-            events.extend(self.step_values(ts, {n: (cols[n][0][i], cols[n][1][i]) for n in names}))
+            e = step(ts, i, V, C)
+            if e:
+                events.extend(e)
         return events
 
     def summary(self) -> dict[str, Any]:
