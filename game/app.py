@@ -7,11 +7,12 @@ duration runs out) and returns the session log.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 from direct.showbase.ShowBase import ShowBase
-from panda3d.core import (AmbientLight, CardMaker, DirectionalLight, Filename, NodePath,
+from panda3d.core import (AmbientLight, CardMaker, ClockObject, DirectionalLight, Filename, NodePath,
                           PNMImage, loadPrcFileData)
 
 from game.avatar import Avatar
@@ -25,6 +26,7 @@ from game.sounds import SoundBank
 from game.states import make_flow
 from game.states.session import SessionLog, SessionPlan, default_plan
 from game.ui.widgets import UiKit
+from tracking.errors import PhysioQuestError
 from tracking.series import PoseFrame
 
 KEYS = [str(d) for d in range(10)] + ["enter", "arrow_left", "arrow_right"]
@@ -35,20 +37,19 @@ def configure_panda(config: GameConfig) -> None:
     w, h = config.size
     lines = [f"win-size {w} {h}", "window-title PhysioQuest", "sync-video false",
              f"fullscreen {'true' if config.fullscreen else 'false'}",
-             "framebuffer-multisample true", "multisamples 4", "text-flatten true",
+             "text-flatten true",
              "notify-level-display error", "notify-level-device fatal"]
     if config.offscreen:
         lines.append("window-type offscreen")
+    else:  # smooth edges on a real screen (costly in software rendering)
+        lines += ["framebuffer-multisample true", "multisamples 4"]
     if config.mute or config.offscreen:
         lines.append("audio-library-name null")
-    if config.simulated_clock:
-        lines += ["clock-mode non-real-time", "clock-frame-rate 30"]
-    else:
-        lines += ["clock-mode normal"]
     loadPrcFileData("physioquest-game", "\n".join(lines))
 
 
 class PhysioQuestApp(ShowBase):
+    CAMERA_PULL = 1.3  #: camera distance from the scene's look-at point, times the scene's
     def __init__(self, config: GameConfig, feed: Feed, plan: SessionPlan | None = None,
                  recorder_factory: Any = None) -> None:
         configure_panda(config)
@@ -56,7 +57,13 @@ class PhysioQuestApp(ShowBase):
         self.settings = config
         self.feed = feed
         self.disableMouse()
-        self.camLens.setFov(55)
+        clock = ClockObject.getGlobalClock()
+        if config.simulated_clock:  # a fixed step per frame: reproducible, as fast as it renders
+            clock.setMode(ClockObject.MNonRealTime)
+            clock.setFrameRate(config.sim_fps)
+        else:
+            clock.setMode(ClockObject.MNormal)
+        self.camLens.setFov(60)
         self.ui = UiKit(self, config.colours, config.text_scale)
         self.setBackgroundColor(*config.colours.sky)
         self.hud = Hud(self, self.ui)
@@ -98,7 +105,7 @@ class PhysioQuestApp(ShowBase):
 
     # -- per frame --------------------------------------------------------------------
     def _tick(self, task: Any) -> int:
-        dt = min(0.1, globalClock.getDt())  # noqa: F821 (Panda3D builtin)
+        dt = min(0.1, ClockObject.getGlobalClock().getDt())
         self.t += dt
         self.frames += 1
         sample = self.feed.latest(self.t)
@@ -112,6 +119,7 @@ class PhysioQuestApp(ShowBase):
         if self.scene is not None:
             self.scene.update(dt)
             pos, look = self.scene.camera_pose()
+            pos = look + (pos - look) * self.CAMERA_PULL  # keep the avatar's feet in view
             self.camera.setPos(pos)
             self.camera.lookAt(look)
             feet, heading = self.scene.avatar_anchor()
@@ -193,7 +201,9 @@ class PhysioQuestApp(ShowBase):
             if self._fallback_ground is not None:
                 self._fallback_ground.removeNode()
                 self._fallback_ground = None
-        except (ImportError, KeyError):
+        except (ImportError, KeyError, PhysioQuestError) as exc:
+            print(f"physioquest: scene {name!r} unavailable ({exc}); playing on plain ground",
+                  file=sys.stderr)
             self.scene = None
             self._make_fallback_ground()
         self.scene_name = name

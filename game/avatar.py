@@ -8,6 +8,7 @@ mid-hips, x = patient's left, y down, z away from the camera).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from panda3d.core import (Geom, GeomNode, GeomTriangles, GeomVertexData, GeomVertexFormat,
@@ -170,23 +171,50 @@ class _Figure:
         return True
 
 
+def world_to_body(world: np.ndarray) -> np.ndarray:
+    """MediaPipe world landmarks -> the team body frame (+y up, faces +z, floor at y = 0)."""
+    b = np.empty_like(world, dtype=np.float64)
+    b[:, 0], b[:, 1], b[:, 2] = world[:, 0], -world[:, 1], -world[:, 2]
+    feet = b[[int(i) for i in FOOT], 1]
+    low = np.nanmin(feet) if np.isfinite(feet).any() else np.nanmin(b[:, 1])
+    b[:, 1] -= low if np.isfinite(low) else 0.0
+    return b
+
+
 class Avatar:
-    """The live figure plus the target ghost, under ``parent`` (e.g. the scene's root so the
-    scene's lights shade it)."""
+    """The live figure (H7's clothed humanoid when every landmark is known, else a stick
+    figure), warning-coloured markers on the joints of the faults seen, and the translucent
+    target ghost; all under ``parent`` (e.g. the scene's root so the scene's lights shade it)."""
 
     def __init__(self, parent: NodePath, palette) -> None:
         self.palette = palette
         self.root = parent.attachNewNode("avatar")
-        self.figure = _Figure(self.root, "figure", 0.045)
+        self.sticks = _Figure(self.root, "figure", 0.045)
+        self.sticks.root.setColor(0.93, 0.93, 0.95, 1)
+        self.body: Any = None
+        try:
+            from scenes.patient.figure import PatientFigure
+            holder = self.root.attachNewNode("body-holder")
+            holder.setH(180)  # the body frame faces the camera; the avatar shows its back
+            self.body = PatientFigure(holder)
+            self.body_holder = holder
+        except ImportError:  # scenes without the rendered patient: the stick figure will do
+            self.body = None
+        self.markers = {j: self.root.attachNewNode(_unit_mesh("sph").makeCopy()) for j in JOINTS}
+        for m in self.markers.values():
+            m.setScale(0.075)
+            m.setColor(*palette.warn)
+            m.setLightOff()
+            m.hide()
         self.ghost = _Figure(self.root, "ghost", 0.05)
         self.ghost.root.setTransparency(TransparencyAttrib.MAlpha)
         self.ghost.root.setColor(*palette.ghost)
         self.ghost.root.setDepthWrite(False)
         self.ghost.root.setBin("transparent", 10)
         self.ghost.root.setLightOff()
-        self.figure.root.setColor(0.93, 0.93, 0.95, 1)
         self.points: np.ndarray | None = None
         self.fault_joints: set[L] = set()
+        self.used_body = False
 
     def set_anchor(self, pos, heading: float) -> None:
         self.root.setPos(pos)
@@ -194,29 +222,42 @@ class Avatar:
 
     def update(self, world: np.ndarray | None, faults: tuple[str, ...] = (),
                exercise_id: str = "", target_deg: float | None = None) -> None:
-        """Pose the figure from world landmarks; colour joints of ``faults``; pose the ghost."""
+        """Pose the figure from world landmarks; mark joints of ``faults``; pose the ghost."""
         if world is None or not np.isfinite(world).any():
-            self.figure.root.hide()
-            self.ghost.root.hide()
+            for n in (self.sticks.root, self.ghost.root, *self.markers.values()):
+                n.hide()
+            if self.body is not None:
+                self.body_holder.hide()
             self.points = None
             return
         p = world_to_panda(world)
         self.points = p
-        self.figure.place(p)
+        self.used_body = self.body is not None and bool(np.isfinite(world).all())
+        if self.used_body:
+            self.body_holder.show()
+            self.sticks.root.hide()
+            self.body.pose(world_to_body(world))
+        else:
+            if self.body is not None:
+                self.body_holder.hide()
+            self.sticks.place(p)
         self.fault_joints = {j for f in faults for j in FAULT_JOINTS.get(f, ())}
-        for j, node in self.joints_items():
-            node.setColor(*(self.palette.warn if j in self.fault_joints else self.palette.good))
+        for j, node in self.markers.items():
+            if j in self.fault_joints and np.isfinite(p[int(j)]).all():
+                node.setPos(*p[int(j)])
+                node.show()
+            else:
+                node.hide()
         g = ghost_points(p, exercise_id, target_deg) if target_deg is not None else None
         if g is None:
             self.ghost.root.hide()
         else:
             self.ghost.place(g)
 
-    def joints_items(self):
-        return self.figure.joints.items()
-
     def show_ghost(self, on: bool) -> None:
         (self.ghost.root.show if on else self.ghost.root.hide)()
 
     def destroy(self) -> None:
+        if self.body is not None:
+            self.body.destroy()
         self.root.removeNode()

@@ -67,7 +67,8 @@ class GameConfig:
     scene: str | None = None
     exercise: str | None = None
     patient: str | None = None
-    simulated_clock: bool = False  #: advance game time a fixed 1/30 s per frame (tests)
+    simulated_clock: bool = False  #: advance game time a fixed 1/sim_fps s per frame (tests)
+    sim_fps: int = 30
     unattended: bool = False  #: the demo answers check-ins and calibration itself
 
     def __post_init__(self) -> None:
@@ -80,6 +81,8 @@ class GameConfig:
         w, h = self.size
         if not (160 <= w <= 7680 and 120 <= h <= 4320):
             raise ValueError(f"size must be between 160x120 and 7680x4320, got {w}x{h}")
+        if not 5 <= self.sim_fps <= 120:
+            raise ValueError(f"sim_fps must be 5..120, got {self.sim_fps}")
         if self.duration_s is not None and self.duration_s <= 0:
             raise ValueError("duration must be > 0 seconds")
 
@@ -132,7 +135,7 @@ def config_from_dict(data: dict[str, Any], source: str | Path | None = None,
                 val = parse_size(val)
             except ValueError as exc:
                 raise InputError(source, f"field 'size': {exc}") from None
-        expected = {"mute": bool, "offscreen": bool, "camera": int, "simulated_clock": bool,
+        expected = {"mute": bool, "offscreen": bool, "camera": int, "simulated_clock": bool, "sim_fps": int,
                     "unattended": bool}.get(name)
         if expected and not isinstance(val, expected):
             raise InputError(source, f"field {key!r}: expected {expected.__name__}, got {val!r}")

@@ -3,8 +3,8 @@
 - Both hands together above the head, held ``hold_s``: pause (or resume when paused).
   "Together" (wrists closer than the shoulders are wide) keeps an overhead arm raise,
   where the hands stay wide apart, from pausing the game.
-- Pain check-in: raise ONE hand; its height between the hips (0) and one torso height
-  above the shoulders (10) chooses the number; hold it still ``hold_s`` to answer.
+- Pain check-in: raise ONE hand; its height between just above the hips (0) and one torso
+  height above the shoulders (10) chooses the number; hold it still ``hold_s`` to answer.
 
 Landmarks are image-normalised (y down) as in ``PoseFrame.xyzv``; distances are judged in
 units of the patient's torso height so they work near and far from the camera.
@@ -58,19 +58,20 @@ def hands_above_head(xyzv: np.ndarray, margin: float = 0.15, together: bool = Tr
 def pain_from_hand(xyzv: np.ndarray) -> int | None:
     """The pain number (0-10) shown by one raised hand, or None (no hand / both hands up).
 
-    Exactly one wrist must be clearly above the hips (a quarter torso height). Hip level
-    is 0, one torso height above the shoulders is 10.
+    Exactly one wrist must be clearly above the hips (a quarter torso height): there it
+    reads 0; one torso height above the shoulders reads 10.
     """
     torso = _torso(xyzv)
     if torso is None or hands_above_head(xyzv, together=False):
         return None
     sh, hip, h = torso
     wrists = [w for w in (_pt(xyzv, L.LEFT_WRIST), _pt(xyzv, L.RIGHT_WRIST)) if w is not None]
-    raised = [w for w in wrists if w[1] < hip - 0.25 * h]
+    low = hip - 0.25 * h  # y of "0": a hand just raised
+    raised = [w for w in wrists if w[1] < low]
     if len(raised) != 1:
         return None
     top = sh - 1.0 * h  # y of "10"
-    frac = (hip - raised[0][1]) / (hip - top)
+    frac = (low - raised[0][1]) / (low - top)
     return int(round(float(np.clip(frac, 0.0, 1.0)) * 10))
 
 

@@ -31,7 +31,8 @@ class Hud:
         tr = base.a2dTopRight.attachNewNode("hud-tr")
         bc = base.a2dBottomCenter.attachNewNode("hud-bc")
         tc = base.a2dTopCenter.attachNewNode("hud-tc")
-        self._corners = [tl, tr, bc, tc]
+        bl = base.a2dBottomLeft.attachNewNode("hud-bl")
+        self._corners = [tl, tr, bc, tc, bl]
         # top left: exercise name and set progress
         ui.panel(tl, 0.03, 1.02, -0.30, -0.03)
         self.title = ui.text(tl, "", 0.085, (0.07, -0.13), "left")
@@ -45,12 +46,15 @@ class Hud:
                            colour=(0, 0, 0, 1))
         self.cue.node().setShadow(0, 0)
         self.cue.hide()
-        # bottom centre: hold timer and range bar
-        self.hold_label = ui.text(bc, "", 0.075, (0.0, 0.26))
-        self.hold_frame, self.hold_fill = ui.bar(bc, 1.1, 0.07, (0.0, 0.19), pal.accent)
+        # bottom centre: how far the movement has come (range bar) and the hold timer
+        self.hold_label = ui.text(bc, "", 0.075, (0.0, 0.36))
+        self.hold_frame, self.hold_fill = ui.bar(bc, 1.1, 0.07, (0.0, 0.27), pal.accent)
         self.hold_frame.hide()
-        self.hint = ui.text(bc, "Space: pause", 0.045, (0.0, 0.05), colour=(1, 1, 1, 0.8))
-        self.range_frame, self.range_fill = ui.bar(bc, 1.1, 0.05, (0.0, 0.12), pal.good)
+        self.range_frame, self.range_fill = ui.bar(bc, 1.4, 0.06, (0.0, 0.1), pal.good)
+        self.range_label = ui.text(bc, "movement", 0.05, (0.0, 0.155), colour=(1, 1, 1, 0.9))
+        # bottom left: how to pause
+        self.hint = ui.text(bl, "Pause: space, or hands\ntogether above your head", 0.055,
+                            (0.05, 0.13), "left", colour=(1, 1, 1, 0.9))
         self._popups: list[_Popup] = []
         self.last_popup = ""
 
@@ -84,8 +88,10 @@ class Hud:
         """0..1 of the way from start to target (the bar turns gold past the target)."""
         if progress is None:
             self.range_frame.hide()
+            self.range_label.hide()
             return
         self.range_frame.show()
+        self.range_label.show()
         p = max(0.001, min(1.0, progress))
         self.range_fill.setSx(p)
         self.range_fill.setColor(*(self.ui.palette.accent if progress >= 1.0 else self.ui.palette.good))

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import functools
 import glob
 import math
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ def _rep_phase(t: float, period: float) -> tuple[int, float]:
     return int(n), k
 
 
+@functools.lru_cache(maxsize=16)
 def _arm_for_pain(value: int) -> float:
     """Arm abduction (degrees) at which ``pain_from_hand`` reads ``value``."""
     best, err = 10.0, 99

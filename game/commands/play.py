@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
     p.add_argument("--realtime", action="store_true",
                    help="with --offscreen: pace the game by the wall clock (default: a "
                         "simulated 30 fps clock, as fast as the machine renders)")
+    p.add_argument("--sim-fps", type=int, metavar="N",
+                   help="frames per simulated second with the simulated clock (default 30; "
+                        "tests use fewer to run faster)")
     p.add_argument("--json", action="store_true", help="print the session summary as JSON")
     p.set_defaults(func=run)
 
@@ -60,6 +63,7 @@ def build_config(args: argparse.Namespace) -> Any:
                 camera=args.camera, video=args.video, offscreen=args.offscreen or None,
                 duration_s=args.duration, screenshots=args.screenshots, scene=args.scene,
                 exercise=args.exercise, patient=args.patient, unattended=unattended,
+                sim_fps=args.sim_fps,
                 simulated_clock=(True if args.offscreen and args.demo and not args.realtime
                                  else None))
     if args.config:

@@ -99,6 +99,12 @@ class SessionSummary(State):
                 reps = sum(len(s.reps) for s in done)
                 lines.append(f"{item.name}: {reps} reps, score {score:.0f}")
             lines.extend(c.split(": ", 1)[1] if ": " in c else c for c in log.level_changes[-1:])
+            if log.pain_before is not None or log.pain_after is not None:
+                pb = "-" if log.pain_before is None else log.pain_before
+                pa = "-" if log.pain_after is None else log.pain_after
+                lines.append(f"Pain: {pb} before, {pa} after")
+            if log.cues:
+                lines.append(f"Tip for next time: {log.cues[-1]}")
         else:
             lines.extend(log.level_changes[-1:] or ["No exercise this time."])
         title = "Great session!" if log.total_reps else "See you next time"

@@ -15,10 +15,11 @@ FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
 
 def load_font(loader: Any) -> Any:
     """A bold sans font (DejaVu Sans Bold when installed) or Panda3D's default."""
+    from panda3d.core import DynamicTextFont, Filename
     for p in FONT_PATHS:
         if Path(p).is_file():
-            font = loader.loadFont(p)
-            if font is not None and font.isValid():
+            font = DynamicTextFont(Filename.fromOsSpecific(p))  # not the shared pool copy
+            if font.isValid():
                 font.setPixelsPerUnit(96)
                 return font
     return None

@@ -1,0 +1,162 @@
+"""Game logic without rendering: bridge, camera check, calibration, config, input, sounds."""
+from __future__ import annotations
+
+import wave
+
+import numpy as np
+import pytest
+
+from game.bridge import (Bridge, FaultsSeen, HoldCompleted, PersonFound, PersonLost,
+                         RepCompleted, make_tracker)
+from game.config import GameConfig, config_from_dict, load_config, palette
+from game.demo_body import BodyPose, body_points, draw_camera_image, to_frame
+from game.input import Activity, DemoFeed, open_feed
+from game.sounds import synthesise, write_sounds
+from game.states.checks import Calibrator, check_camera
+from game.states.session import SessionLog, SetLog, default_plan
+from tracking.errors import InputError, PhysioQuestError
+
+
+def play(feed: DemoFeed, bridge: Bridge, seconds: float, fps: float = 30.0, t0: float = 0.0):
+    events = []
+    for i in range(int(seconds * fps)):
+        t = t0 + i / fps
+        events += [(t, e) for e in bridge.step(feed.latest(t).frame, t)]
+    return events
+
+
+@pytest.mark.parametrize("exercise", ["arm_raise", "squat"])
+def test_bridge_counts_demo_reps_and_sees_the_planted_fault(exercise: str) -> None:
+    feed = DemoFeed()
+    feed.set_activity(Activity("exercise", exercise, rep_period_s=3.0, fault_every=3), 0.0)
+    events = play(feed, Bridge(make_tracker(exercise)), 18.2)
+    reps = [e for _, e in events if isinstance(e, RepCompleted)]
+    assert len(reps) == 6  # one rep every 3 s
+    assert [r.rep for r in reps] == [1, 2, 3, 4, 5, 6]
+    faulty = [r for r in reps if any(x.startswith("fault") for x in r.reasons)]
+    assert [r.rep for r in faulty] == [3, 6]  # every third rep carries the fault
+    assert all(r.score < 100 for r in faulty) and reps[0].score >= 95
+    seen = {f.fault for _, e in events if isinstance(e, FaultsSeen) for f in e.faults}
+    assert seen  # the fault was reported frame by frame too
+    if exercise == "arm_raise":
+        assert sum(isinstance(e, HoldCompleted) for _, e in events) >= 5
+
+
+def test_bridge_standing_still_counts_nothing() -> None:
+    feed = DemoFeed()
+    events = play(feed, Bridge(make_tracker("arm_raise")), 6.0)
+    assert not any(isinstance(e, RepCompleted) for _, e in events)
+
+
+def test_bridge_presence_lost_and_found() -> None:
+    feed = DemoFeed()
+    bridge = Bridge(make_tracker("arm_raise"))
+    feed.set_activity(Activity("leave"), 0.0)
+    ev = play(feed, bridge, 6.0)
+    lost = [t for t, e in ev if isinstance(e, PersonLost)]
+    assert len(lost) == 1 and 1.5 < lost[0] < 5.0
+    feed.set_activity(Activity("stand"), 6.0)
+    ev = play(feed, bridge, 2.0, t0=6.0)
+    assert [type(e) for _, e in ev if isinstance(e, (PersonLost, PersonFound))] == [PersonFound]
+
+
+def test_unknown_exercise_names_known_ones() -> None:
+    with pytest.raises(KeyError, match="arm_raise"):
+        make_tracker("cartwheel")
+
+
+def test_camera_check_guidance() -> None:
+    good = to_frame(body_points(BodyPose()), 0.0).xyzv
+    img = draw_camera_image(good)
+    assert check_camera(good, img).ok
+    assert not check_camera(None, img).ok
+    dark = (img * 0.2).astype(np.uint8)
+    v = check_camera(good, dark)
+    assert not v.ok and any("dark" in line for line in v.lines)
+    near = to_frame(body_points(BodyPose()), 0.0, cam_dist=1.2).xyzv  # feet out of the picture
+    v = check_camera(near, img)
+    assert not v.ok and any("feet" in line or "back" in line for line in v.lines)
+    far = to_frame(body_points(BodyPose()), 0.0, cam_dist=9.0).xyzv
+    assert any("closer" in line for line in check_camera(far, img).lines)
+    side = to_frame(body_points(BodyPose(x=1.5)), 0.0).xyzv
+    v = check_camera(side, img)
+    assert not v.ok and any("middle" in line for line in v.lines)
+
+
+def test_calibration_measures_reach_and_comfortable_range() -> None:
+    cal = Calibrator(("arm_raise", "squat"))
+    for i, k in enumerate(np.linspace(0, 1, 30)):
+        cal.add(to_frame(body_points(BodyPose(arm_left=10 + 130 * k, arm_right=10 + 130 * k)),
+                         i * 33.0).world)
+    for i, k in enumerate(np.linspace(0, 1, 30)):
+        cal.add(to_frame(body_points(BodyPose(knee=60 * k)), 1000 + i * 33.0).world)
+    rng = cal.comfortable_range()
+    assert rng["arm_raise"] == pytest.approx(140, abs=8)
+    assert rng["squat"] == pytest.approx(60, abs=6)
+    reach = cal.reach()
+    assert 1.3 < reach["shoulder_height"] < 1.6
+    assert reach["overhead"] > reach["shoulder_height"] + 0.2
+    assert reach["low"] < 0.9
+    from scenes.base import Reach
+    Reach().updated(reach)  # the scenes accept the measurement
+
+
+def test_config_validation_and_file(tmp_path) -> None:
+    assert GameConfig().mode == "home"
+    with pytest.raises(ValueError):
+        GameConfig(mode="stadium")
+    assert palette("colorblind").warn != palette("default").warn
+    cfg = tmp_path / "game.toml"
+    cfg.write_text('mode = "clinic"\npalette = "colorblind"\nsize = "800x450"\nmute = true\n')
+    c = load_config(cfg, mute=None, size=(640, 360))
+    assert (c.mode, c.palette, c.size, c.mute, c.text_scale) == ("clinic", "colorblind",
+                                                                (640, 360), True, 1.25)
+    cfg.write_text('colour = "red"\n')
+    with pytest.raises(InputError, match="colour"):
+        load_config(cfg)
+    cfg.write_text('size = "huge"\n')
+    with pytest.raises(InputError, match="size"):
+        load_config(cfg)
+    with pytest.raises(InputError, match="cannot read"):
+        load_config(tmp_path / "missing.toml")
+    with pytest.raises(InputError, match="mute"):
+        config_from_dict({"mute": "yes"})
+
+
+def test_no_camera_offers_the_demo(monkeypatch) -> None:
+    monkeypatch.setattr("game.input.cameras_present", lambda: [])
+    with pytest.raises(PhysioQuestError, match="--demo"):
+        open_feed(GameConfig(input="auto"))
+    with pytest.raises(InputError, match="no such video"):
+        open_feed(GameConfig(input="video", video="/nonexistent.mp4"))
+    assert open_feed(GameConfig(input="demo")).is_demo
+
+
+def test_demo_feed_answers_pain_with_one_raised_hand() -> None:
+    from game.gestures import pain_from_hand
+    feed = DemoFeed()
+    for value in (0, 3, 7, 10):
+        feed.set_activity(Activity("pain", value=value), 0.0)
+        assert pain_from_hand(feed.latest(2.0).frame.xyzv) == value
+
+
+def test_sounds_written(tmp_path) -> None:
+    paths = write_sounds(tmp_path)
+    assert {p.stem for p in paths} == {"rep", "hold_done", "set_done", "warning"}
+    for p in paths:
+        with wave.open(str(p)) as w:
+            assert w.getframerate() == 22050 and w.getnframes() > 2000
+    s = synthesise()
+    assert all(np.abs(v).max() <= 0.51 for v in s.values())
+
+
+def test_session_log_summary() -> None:
+    plan = default_plan("Ann", short=True)
+    assert plan.items[0].reps == 3 and plan.items[0].sets == 2
+    log = SessionLog("Ann", pain_before=2, pain_after=4)
+    s = SetLog("arm_raise", 1, 3)
+    s.reps += [RepCompleted(1, 90.0, 120.0, 3), RepCompleted(2, 70.0, 100.0, 2)]
+    log.sets.append(s)
+    text = "\n".join(log.summary_lines())
+    assert "2/3 reps" in text and "score 80" in text and "pain before: 2/10, after: 4/10" in text
+    assert log.to_dict()["sets"][0]["reps"][1]["score"] == 70.0

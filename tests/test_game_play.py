@@ -1,0 +1,64 @@
+"""`physioquest play`: a whole short session, unattended, through the command line."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def play(*args: str, tmp: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PHYSIOQUEST_DATA_DIR": str(tmp / "data")}
+    env.pop("PHYSIOQUEST_DB", None)
+    return subprocess.run([sys.executable, "-m", "game.cli", "play", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_whole_session_unattended(tmp_path: Path) -> None:
+    shots = tmp_path / "shots"
+    r = play("--demo", "--offscreen", "--size", "320x180", "--sim-fps", "10", "--mute",
+             "--screenshots", str(shots), "--duration", "120", "--json", tmp=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout)
+    for state in ("PatientChoice", "CameraCheck", "PainCheck", "Calibration", "Exercise",
+                  "Paused", "SetSummary", "Rest", "SessionSummary"):
+        assert state in out["states"], state
+    assert out["states"][-1] == "SessionSummary" and not out["stopped_early"]
+    assert [len(s["reps"]) for s in out["sets"]] == [3, 3]
+    assert out["pain_before"] == 2 and out["pain_after"] == 3  # the demo answered by gesture
+    assert out["pauses"] == ["out of view"]
+    assert out["calibration"]["range_arm_raise"] > 120
+    files = sorted(shots.glob("*.png"))
+    assert len(files) == len(out["screenshots"]) >= 9
+    from panda3d.core import PNMImage, Filename
+    for f in files:
+        img = PNMImage(Filename.fromOsSpecific(str(f)))
+        assert (img.getXSize(), img.getYSize()) == (320, 180)
+        px = np.array([img.getGray(x, y) for x in range(0, 320, 10) for y in range(0, 180, 10)])
+        assert px.std() > 0.03, f"{f.name} looks blank"
+
+
+def test_duration_cuts_the_session_short_and_summary_on_stdout(tmp_path: Path) -> None:
+    r = play("--demo", "--offscreen", "--size", "320x180", "--sim-fps", "10", "--duration", "6",
+             "--exercise", "squat", "--palette", "colorblind", "--mode", "clinic", tmp=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.startswith("Session summary for")
+    assert "stopped early" in r.stdout
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--demo", "--scene", "moon"], "unknown scene"),
+    (["--demo", "--exercise", "cartwheel"], "unknown exercise"),
+    (["--demo", "--size", "big"], "size"),
+    (["--video", "/nonexistent/clip.mp4"], "no such video"),
+])
+def test_bad_input_is_one_line_exit_2(tmp_path: Path, args, words) -> None:
+    r = play(*args, "--offscreen", tmp=tmp_path)
+    assert r.returncode == 2
+    assert words in r.stderr and "Traceback" not in r.stderr

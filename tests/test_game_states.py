@@ -1,0 +1,144 @@
+"""Offscreen game tests: every state driven with the virtual patient, keys and gestures,
+every scene played once. Small window, simulated clock (10 frames per game second)."""
+from __future__ import annotations
+
+import contextlib
+from typing import Callable, Iterator
+
+import numpy as np
+import pytest
+
+pytest.importorskip("panda3d")
+
+from game.app import PhysioQuestApp  # noqa: E402
+from game.config import GameConfig  # noqa: E402
+from game.input import Activity, DemoFeed  # noqa: E402
+
+
+@contextlib.contextmanager
+def game(**over) -> Iterator[PhysioQuestApp]:
+    cfg = GameConfig(**{**dict(input="demo", offscreen=True, size=(320, 180), mute=True,
+                               simulated_clock=True, sim_fps=10), **over})
+    app = PhysioQuestApp(cfg, DemoFeed())
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def step_until(app: PhysioQuestApp, done: Callable[[], bool], max_s: float = 30.0) -> None:
+    end = app.t + max_s
+    while not done():
+        assert app.t < end, f"stuck in {app.flow.state} after {max_s} s"
+        app.taskMgr.step()
+
+
+def frame_pixels(app: PhysioQuestApp) -> np.ndarray:
+    from panda3d.core import PNMImage
+    app.graphicsEngine.renderFrame()
+    img = PNMImage()
+    assert app.win.getScreenshot(img)
+    return np.array([[img.getGray(x, y) for x in range(0, img.getXSize(), 8)]
+                     for y in range(0, img.getYSize(), 8)])
+
+
+def test_states_by_keys_gestures_and_auto_pause() -> None:
+    with game() as app:
+        assert app.flow.state == "PatientChoice"
+        app.on_key("1")
+        assert app.flow.state == "CameraCheck"
+        step_until(app, lambda: app.flow.state == "PainCheck", 10)  # the check passes by itself
+        assert app.log.states[:3] == ["PatientChoice", "CameraCheck", "PainCheck"]
+        # pain by gesture: one raised hand at "5", held still
+        app.act(Activity("pain", value=5))
+        step_until(app, lambda: app.flow.state == "Calibration", 8)
+        assert app.log.pain_before == 5
+        step_until(app, lambda: app.flow.state == "Exercise", 15)
+        assert set(app.comfortable) == {"arm_raise", "squat"}
+        assert app.comfortable["arm_raise"] > 120 and app.reach["overhead"] > 1.6
+        step_until(app, lambda: len(app.set_run.log.reps) == 1, 8)
+        assert app.hud.counter.node().getText() == f"1/{app.plan.items[0].reps}"
+        assert app.sounds.played.count("rep") == 1
+        # pause by key keeps the set's progress
+        app.toggle_pause("key")
+        assert app.flow.state == "Paused"
+        for _ in range(20):
+            app.taskMgr.step()
+        app.toggle_pause("key")
+        assert app.flow.state == "Exercise" and len(app.set_run.log.reps) == 1
+        # pause by gesture (hands together above the head), resume by gesture
+        app.act(Activity("hands_up"))
+        step_until(app, lambda: app.flow.state == "Paused", 5)
+        assert app.log.pauses[-1] == "gesture"
+        app.act(Activity("stand"))
+        for _ in range(10):
+            app.taskMgr.step()
+        app.act(Activity("hands_up"))
+        step_until(app, lambda: app.flow.state == "Exercise", 5)
+        # stepping out of the picture pauses, stepping back resumes
+        app.act(Activity("leave"))
+        step_until(app, lambda: app.flow.state == "Paused", 8)
+        n = len(app.set_run.log.reps)
+        assert app.log.pauses[-1] == "out of view"
+        app.act(Activity("stand"))
+        step_until(app, lambda: app.flow.state == "Exercise", 5)
+        assert len(app.set_run.log.reps) == n
+        app.act(Activity("exercise", "arm_raise"))
+        step_until(app, lambda: app.flow.state == "SetSummary", 40)
+        assert app.sounds.played.count("set_done") == 1
+        app.on_key("enter")
+        assert app.flow.state == "Rest"
+        app.on_key("enter")
+        assert app.flow.state == "Exercise" and app.set_no == 2
+        # the therapist can end the session early with Escape (pause), Escape (finish)
+        app.on_escape()
+        assert app.flow.state == "Paused"
+        app.on_escape()
+        assert app.done
+
+
+def test_pain_keys_and_high_pain_stops_the_session() -> None:
+    with game() as app:
+        app.flow.go("PainCheck", when="before")
+        app.on_key("arrow_right")
+        app.on_key("arrow_right")
+        assert app.flow.states["PainCheck"].selected == 2
+        app.on_key("9")
+        assert app.log.pain_before == 9
+        assert app.flow.state == "SessionSummary"
+        assert app.log.total_reps == 0 and "therapist" in app.log.level_changes[-1]
+
+
+def test_form_fault_shows_one_steady_cue_and_marks_joints() -> None:
+    with game() as app:
+        app.start_item(0)
+        app.act(Activity("exercise", "arm_raise", rep_period_s=3.0, fault_every=1))
+        cues = []
+        marked = False
+        for _ in range(60):
+            app.taskMgr.step()
+            cue = app.hud.cue.node().getText() if not app.hud.cue.isHidden() else None
+            cues.append(cue)
+            marked |= bool(app.avatar.fault_joints)
+        shown = [c for c in cues if c]
+        assert set(shown) == {"Keep your arms straight"}
+        changes = sum(1 for a, b in zip(cues, cues[1:]) if a != b)
+        assert changes <= 4  # appears and goes, no flicker
+        assert marked
+        assert app.log.cues and app.sounds.played.count("warning") == len(app.log.cues)
+
+
+@pytest.mark.parametrize("palette,mode", [("default", "home"), ("colorblind", "clinic")])
+def test_every_scene_plays_an_exercise(palette: str, mode: str) -> None:
+    from scenes import SCENE_NAMES
+    with game(palette=palette, mode=mode) as app:
+        app.start_item(0)
+        for name in SCENE_NAMES if palette == "default" else SCENE_NAMES[:1]:
+            app.use_scene(name)
+            assert app.scene is not None and app.scene.name == name
+            for _ in range(25):
+                app.taskMgr.step()
+            assert app.avatar.points is not None
+            px = frame_pixels(app)
+            assert px.std() > 0.05, f"scene {name} renders a flat picture"
+        assert app.hud.title.node().getText() == "Arm raises"
