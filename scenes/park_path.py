@@ -25,7 +25,7 @@ class ParkPath(Scene):
     hosts = ("marching in place", "stepping in place", "step-ups", "knee raises")
     SCHEMA = Schema(
         palette=("grass_a", "grass_b", "path", "path_edge", "leaf", "leaf_dark", "bark",
-                 "log", "bench", "rock", "flower_a", "flower_b", "flower_c", "hill"),
+                 "log", "bench", "rock", "flower_a", "flower_b", "flower_c", "hill", "water"),
         counts=MappingProxyType({"trees": (0, 120), "bushes": (0, 80), "rocks": (0, 60),
                                  "flower_beds": (0, 40), "logs": (0, 20), "clouds": (0, 20)}),
         layout=MappingProxyType({"path_length": (10.0, 200.0), "path_width": (1.0, 4.0),
@@ -58,6 +58,10 @@ class ParkPath(Scene):
         dx = float(self._path_x(y + 0.5) - self._path_x(y - 0.5))
         heading = -np.degrees(np.arctan2(dx, 1.0))
         return x, y, heading
+
+    def _in_pond(self, x: float, y: float) -> bool:
+        px, py, _ = self.point_at(self.length * 0.3)
+        return ((x - px - 7.0) / 6.0) ** 2 + ((y - py) / 4.5) ** 2 < 1.0
 
     def _off_path(self, x, y, margin: float) -> bool:
         return abs(x - float(self._path_x(y))) > self.settings.layout["path_width"] / 2 + margin
@@ -98,7 +102,7 @@ class ParkPath(Scene):
                 x, y = px + rng.choice((-1, 1)) * rng.uniform(half + 2.0, half + 7.0), py
             else:
                 x, y = rng.uniform(-32, 32), rng.uniform(-15, self.length + 30)
-            if not self._off_path(x, y, 2.0):
+            if not self._off_path(x, y, 2.0) or self._in_pond(x, y):
                 continue
             kind = "pine" if rng.random() < 0.3 else "round"
             props.tree(mb, (x, y, 0), rng, pal["leaf"] if kind == "round" else pal["leaf_dark"],
@@ -110,7 +114,7 @@ class ParkPath(Scene):
             done = 0
             while done < count:
                 x, y = rng.uniform(-16, 16), rng.uniform(-8, self.length + 15)
-                if not self._off_path(x, y, 0.6):
+                if not self._off_path(x, y, 0.6) or self._in_pond(x, y):
                     continue
                 if fn == "bush":
                     fl = pal["flower_a"] if rng.random() < 0.4 else None
@@ -122,6 +126,7 @@ class ParkPath(Scene):
                                                        pal["flower_c"]), count=16, spread=0.7)
                 done += 1
         self._path_ribbon(mb, rng)
+        self._pond(mb, rng)
         n_logs = s.counts["logs"]
         for i in range(n_logs):
             x, y, hdg = self.point_at(self.length * (i + 1) / (n_logs + 1))
@@ -170,6 +175,28 @@ class ParkPath(Scene):
             mb.sphere(rng.uniform(0.03, 0.07), mat.vary(pal["rock"], rng, 0.15),
                       xform((x + np.cos(r) * off, y + np.sin(r) * off, 0.02), s=(1, 1, 0.5)),
                       rings=2, segments=4, smooth=False)
+
+    def _pond(self, mb: MeshBuilder, rng: np.random.Generator) -> None:
+        """A small pond beside the path, rimmed with stones and reeds."""
+        pal = self.settings.palette
+        x0, y0, _ = self.point_at(self.length * 0.3)
+        cx, cy = x0 + 7.0, y0
+        mb.cylinder(3.2, 0.05, mat.shade(pal["water"], 0.9), xform((cx, cy, -0.02), s=(1.4, 1, 1)),
+                    segments=18)
+        mb.cylinder(2.9, 0.06, pal["water"], xform((cx, cy, -0.01), s=(1.4, 1, 1)), segments=18)
+        for k in range(22):
+            a = 2 * np.pi * k / 22 + rng.uniform(-0.08, 0.08)
+            props.rock(mb, (cx + np.cos(a) * 3.25 * 1.4, cy + np.sin(a) * 3.25, 0), rng,
+                       rng.uniform(0.15, 0.3), pal["rock"])
+        for k in range(18):
+            a = rng.uniform(0.3, 1.6)
+            r = rng.uniform(2.6, 3.1)
+            mb.box((0.025, 0.025, rng.uniform(0.5, 0.9)), mat.vary(pal["leaf_dark"], rng, 0.1),
+                   xform((cx + np.cos(a) * r * 1.4, cy + np.sin(a) * r, 0), p=rng.uniform(-10, 10)),
+                   base=True)
+        for k in range(3):  # lily pads
+            mb.cylinder(0.3, 0.01, pal["leaf"], xform((cx + rng.uniform(-2, 2),
+                        cy + rng.uniform(-1.5, 1.5), 0.06)), segments=8)
 
     def _build_dynamic(self, node: NodePath) -> None:
         # a soft marker on the path showing the next step target

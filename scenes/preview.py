@@ -56,19 +56,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=0, help="RepCompleted events to send first")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--time", type=float, default=0.0, help="seconds of update() afterwards")
+    ap.add_argument("--hold", type=float, default=None,
+                    help="send HoldProgress at this fraction (0..1) last")
+    ap.add_argument("--thumb", default=None, help="save scaled down to this size, e.g. 640x360")
     args = ap.parse_args(argv)
     w, h = (int(v) for v in args.size.split("x"))
     base = offscreen_base(w, h)
     scene = create_scene(args.scene, base.render, rng_seed=args.seed)
     scene.build()
 
-    class RepCompleted:  # duck-typed stand-in for tracking.exercise's event
-        pass
+    class RepCompleted:  # duck-typed stand-ins for tracking.exercise's events
+        side = ""
+
+    class HoldProgress:
+        def __init__(self, fraction: float) -> None:
+            self.elapsed_s, self.target_s = fraction * 10.0, 10.0
     for _ in range(args.reps):
         scene.on_event(RepCompleted())
         render_frames(base, scene, int(1.0 * 30))
     render_frames(base, scene, max(2, int(args.time * 30)))
-    base.win.saveScreenshot(args.out)
+    if args.hold is not None:
+        scene.on_event(HoldProgress(args.hold))
+        render_frames(base, scene, 2)
+    if args.thumb:
+        from panda3d.core import PNMImage
+        big = PNMImage()
+        base.win.getScreenshot(big)
+        tw, th = (int(v) for v in args.thumb.split("x"))
+        small = PNMImage(tw, th)
+        small.gaussianFilterFrom(1.0, big)
+        small.write(args.out)
+    else:
+        base.win.saveScreenshot(args.out)
     print(f"{args.scene}: {scene.geom_count()} geoms -> {args.out}")
     return 0
 

@@ -124,7 +124,7 @@ class Shore(Scene):
         sm = MeshBuilder()  # the sun, low over the sea, unlit
         sm.sphere(14, pal["sun"], rings=6, segments=16)
         sun = node.attachNewNode(sm.node("sun"))
-        sun.setPos(30, 420, 22)
+        sun.setPos(40, 420, 12)
         sun.setLightOff(1)
         sun.setFogOff(1)
         for i in range(cnt["waves"]):
@@ -147,17 +147,27 @@ class Shore(Scene):
             self.waves.append(wave)
         om = MeshBuilder()
         om.sphere(0.2, pal["orb"], rings=8, segments=14)
+        om.sphere(0.12, mat.mix(pal["orb"], mat.WHITE, 0.7), rings=6, segments=12)
         self.orb_root = node.attachNewNode("breathing-timer")
         self.orb = self.orb_root.attachNewNode(om.node("orb"))
         self.orb.setLightOff(1)
         self.orb.setTransparency(True)
+        self.orb.setDepthWrite(False)
+        hm = MeshBuilder()  # a faint halo marking the full-breath size
+        hm.sphere(0.4, pal["orb"], rings=8, segments=14)
+        self.halo = self.orb_root.attachNewNode(hm.node("halo"))
+        self.halo.setLightOff(1)
+        self.halo.setTransparency(True)
+        self.halo.setAlphaScale(0.18)
+        self.halo.setDepthWrite(False)
+        self.halo.setBin("transparent", 0)
         n = cnt["beads"]
         for i in range(n):
             bm = MeshBuilder()
-            bm.sphere(0.035, mat.WHITE, rings=3, segments=6)
+            bm.sphere(0.042, mat.WHITE, rings=4, segments=8)
             bead = self.orb_root.attachNewNode(bm.node(f"bead-{i}"))
             a = np.pi / 2 - 2 * np.pi * i / n  # clockwise from the top, like a clock
-            bead.setPos(np.cos(a) * 0.5, 0, np.sin(a) * 0.5)
+            bead.setPos(np.cos(a) * 0.58, 0, np.sin(a) * 0.58)
             bead.setLightOff(1)
             self.beads.append(bead)
         self.orb_root.setPos(0, lay["orb_distance"], lay["orb_height"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -33,6 +33,7 @@ class PatientMotion:
     fps: float
     seated: bool
     chair: tuple[float, float] | None  #: (seat height, seat front z) or None
+    series: Any = None  #: the generator's PoseSeries: the clean landmarks seen by the camera
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -47,12 +48,15 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def exercise_motion(exercise: str, reps: int = 3, rom_deg: float | None = None,
-                    view: str | None = None, faults: Sequence[str] = (), side: str | None = None,
+                    view: str | None = None,
+                    faults: Sequence[str] | Mapping[int, Sequence[str]] = (),
+                    side: str | None = None,
                     size: tuple[int, int] = (640, 480), fps: float = 30.0,
                     tempo: Any = None, lead_in_s: float = 1.0, seed: int = 0) -> PatientMotion:
     """The virtual patient's movement for an exercise (see ``generate`` for the arguments).
 
     ``view``: front, side (the working side), left, right, oblique or None (the spec's).
+    ``faults``: names shown in every repetition, or {repetition (1-based): names}.
     """
     from tracking.exercise.library import get_spec
     from tracking.virtual_patient.camera import Camera
@@ -62,7 +66,9 @@ def exercise_motion(exercise: str, reps: int = 3, rom_deg: float | None = None,
     if reps < 1:
         raise InputError(None, f"--reps must be at least 1, got {reps}")
     known = {f.name for f in spec.faults}
-    unknown = [f for f in faults if f not in known]
+    named = ([n for v in faults.values() for n in v] if isinstance(faults, Mapping)
+             else list(faults))
+    unknown = [f for f in named if f not in known]
     if unknown:
         raise InputError(None, f"exercise {spec.id!r} has no fault {unknown[0]!r} "
                                f"(its faults: {', '.join(sorted(known)) or 'none'})")
@@ -72,7 +78,8 @@ def exercise_motion(exercise: str, reps: int = 3, rom_deg: float | None = None,
     base = default_camera(spec, sides, view)
     camera = Camera(view=base.view, width=size[0], height_px=size[1])
     try:
-        _, truth = generate(spec, reps=reps, rom_deg=rom_deg, view=camera, faults=tuple(faults),
+        series, truth = generate(spec, reps=reps, rom_deg=rom_deg, view=camera,
+                            faults=faults if isinstance(faults, Mapping) else tuple(faults),
                             side=side, fps=fps, tempo=tempo, lead_in_s=lead_in_s, seed=seed)
     except ValueError as exc:
         raise InputError(None, f"virtual patient: {exc}") from None
@@ -88,7 +95,23 @@ def exercise_motion(exercise: str, reps: int = 3, rom_deg: float | None = None,
         seat = float(hip[1]) - HIP_ABOVE_SEAT
         if seat >= MIN_CHAIR_HEIGHT:
             chair = (seat, min(knee_z - 0.08, float(hip[2]) + 0.25))
-    return PatientMotion(points, truth, cam_view, float(fps), seated, chair)
+    return PatientMotion(points, truth, cam_view, float(fps), seated, chair, series)
+
+
+def clean_analysis(motion: PatientMotion) -> dict[str, Any] | None:
+    """The analysis (``analyze_series``) of the clean landmarks: the repetitions and ranges a
+    perfect tracker would report. Comparing with it isolates rendering + tracking errors
+    from how the analysis itself defines a repetition's start and range."""
+    from tracking.exercise.analysis import analyze_series
+
+    if motion.series is None:
+        return None
+    result = analyze_series(motion.series, motion.truth.exercise)
+    return {"rep_count": result.rep_count,
+            "reps": [{"index": r.index, "side": r.side, "start_s": round(r.start_s, 3),
+                      "end_s": round(r.end_s, 3), "peak_deg": round(r.peak_deg, 2),
+                      "rom_deg": round(r.rom_deg, 2),
+                      "faults": sorted({f.name for f in r.faults})} for r in result.reps]}
 
 
 def truth_record(motion: PatientMotion, size: tuple[int, int], video: str | None = None
@@ -117,6 +140,7 @@ def truth_record(motion: PatientMotion, size: tuple[int, int], video: str | None
                         "clean landmarks seen by this camera", "angles": defs},
         "chair": None if motion.chair is None else {"seat_height_m": motion.chair[0]},
         "renderer": "scenes.patient (PatientFigure, fixed-function lighting)",
+        "clean_analysis": clean_analysis(motion),
     })
     return record
 
