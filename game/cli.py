@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "plan",
     "report",
     "export",
+    "replay",
     "sessions",
     "exercises",
 )

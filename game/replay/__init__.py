@@ -1,0 +1,1 @@
+"""Replay of a recorded session: the timeline model (pure), re-scoring, and the Panda3D viewer."""
