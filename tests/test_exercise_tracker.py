@@ -204,3 +204,15 @@ def test_score_repetition_scores_one_segment():
     assert left.peak_deg == pytest.approx(0, abs=2) and left.score <= 50
     with pytest.raises(ValueError):
         score_repetition(s, "squat", side="left")
+
+
+def test_one_side_at_a_time_and_side_choice():
+    # the right leg lunges (90 degrees) while the left knee bends along (40): one repetition each time
+    t, right = bumps(3, period=3.0, amp=90)
+    left = 0.45 * right
+    s = pose_series(t, {"knee_flexion_r": right, "knee_flexion_l": left}, yaw_deg=0)
+    r = analyze_series(s, "side_lunge")
+    assert [p.side for p in r.reps] == ["right"] * 3
+    assert analyze_series(s, "side_lunge", side="left").rep_count == 3  # asked for: the left's 40 degrees count
+    with pytest.raises(ValueError):
+        ExerciseTracker(get_spec("squat"), side="up")

@@ -89,15 +89,18 @@ def _clean(o: Any) -> Any:
 
 
 def analyze_series(series: PoseSeries, exercise: ExerciseSpec | str,
-                   targets: Mapping[str, Any] | None = None, view: str | None = None) -> AnalysisResult:
-    """Count, time and score the repetitions of one exercise in a recorded series."""
+                   targets: Mapping[str, Any] | None = None, view: str | None = None,
+                   side: str | None = None) -> AnalysisResult:
+    """Count, time and score the repetitions of one exercise in a recorded series.
+
+    ``side`` ("left"/"right") restricts a sided exercise to that side."""
     if isinstance(exercise, str) and exercise == "auto":
         from tracking.exercise.generic import count_generic
         g = count_generic(series)
         return AnalysisResult("auto", g.reps, (), series.duration_s, series.detection_rate,
                               g.incomplete_at_end, g.describe())
     spec = get_spec(exercise) if isinstance(exercise, str) else exercise
-    tracker = ExerciseTracker(spec, targets, series.meta.width, series.meta.height, view)
+    tracker = ExerciseTracker(spec, targets, series.meta.width, series.meta.height, view, side)
     events = tracker.run_series(series)
     open_rep = any(ch.detector.rep is not None for ch in tracker.channels)
     return AnalysisResult(spec.id, tuple(tracker.reps), tuple(events), series.duration_s,

@@ -95,7 +95,8 @@ class RepDetector:
         self._buf.clear()
         self._b = None
 
-    def update(self, t_s: float, value: float, conf: float) -> Outcome:
+    def update(self, t_s: float, value: float, conf: float, may_start: bool = True) -> Outcome:
+        """Feed one sample; ``may_start=False`` keeps a new repetition from starting."""
         started = completed = hold_progress = hold_completed = False
         abandoned = ""
         params = self.params
@@ -130,7 +131,7 @@ class RepDetector:
             b = self._b
             if p <= b + 0.2 * m:
                 self._t_low = t_s
-            if p >= b + 0.5 * m:
+            if p >= b + 0.5 * m and may_start:
                 self.state = MOVING
                 self.rep = OpenRep(self._t_low, self.value_of(b), p, t_s, self.value_of(p), conf)
                 self.hold.reset()

@@ -55,8 +55,14 @@ class ExerciseTracker:
     """Counts, times and scores one exercise from a stream of PoseFrames."""
 
     def __init__(self, spec: ExerciseSpec, targets: Mapping[str, Any] | None = None,
-                 width: int = 0, height: int = 0, view: str | None = None) -> None:
+                 width: int = 0, height: int = 0, view: str | None = None,
+                 side: str | None = None) -> None:
+        """``side`` ("left"/"right") tracks only that side of a sided exercise (e.g. the
+        current set of a "both" exercise); None tracks the sides the spec names."""
         self.spec = spec
+        if side not in (None, "left", "right"):
+            raise ValueError(f"side must be left, right or None, got {side!r}")
+        self.side = side
         self.targets = check_targets(targets)
         self.width, self.height = width, height
         self.view = view or "auto"  # per frame, from how the body faces the camera
@@ -90,7 +96,10 @@ class ExerciseTracker:
 
     def _sides(self) -> list[str]:
         s = self.spec.sides
-        return {"left": ["l"], "right": ["r"], "both": ["l", "r"], "alternating": ["l", "r"]}.get(s, [""])
+        codes = {"left": ["l"], "right": ["r"], "both": ["l", "r"], "alternating": ["l", "r"]}.get(s, [""])
+        if self.side and codes != [""]:
+            codes = [self.side[0]]
+        return codes
 
     def _channel(self, code: str) -> _Channel:
         prim = self.spec.primary.angle
@@ -140,7 +149,9 @@ class ExerciseTracker:
                 v = sum(x for x, _ in ok) / len(ok) if ok else float("nan")
                 c = sum(y for _, y in ok) / len(ok) if ok else 0.0
             det = ch.detector
-            out = det.update(t_s, v, c)
+            # one side at a time: the other side's sympathetic movement is not a repetition
+            may_start = not any(o.detector.state == MOVING for o in self.channels if o is not ch)
+            out = det.update(t_s, v, c, may_start)
             if out.abandoned:
                 events.append(RepAbandoned(t_s, ch.side, out.abandoned))
             if out.started:
