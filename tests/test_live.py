@@ -9,7 +9,6 @@ import pytest
 
 from tracking.backends import create_backend
 from tracking.errors import CameraLost
-from tracking.filters import LandmarkFilter
 from tracking.live import LivePipeline
 from tracking.series import PoseFrame, PoseSeries
 from tracking.sources import Frame, FrameSource, MemorySource, open_source
@@ -122,7 +121,8 @@ def test_camera_vanishing_ends_cleanly_with_a_status() -> None:
     pipe.start()
     assert pipe.wait(10)
     st = pipe.stop()
-    assert st.status.startswith("camera lost: camera 0 stopped") and isinstance(pipe.error, CameraLost)
+    assert st.status.startswith("camera lost: camera 0 stopped")
+    assert isinstance(pipe.error, CameraLost)
     assert st.captured == 10 and st.inferred + st.dropped == 10 and src.closed >= 1
     assert pipe.peek() is not None and pipe.peek().pose.index <= 9
 
@@ -151,10 +151,11 @@ def test_stop_mid_stream_is_prompt() -> None:
 @pytest.mark.slow
 def test_real_mediapipe_on_a_video_played_at_real_speed(shared_data) -> None:
     path = shared_data / "videos" / "kai_squat_incorrect_004.mp4"
-    src = open_source(path)
+    pipe = LivePipeline.open(str(path))  # source, fresh MediaPipe backend, filter for 16:9
+    src = pipe.source
     n = src.frame_count
-    pipe = LivePipeline(src, lambda: create_backend("mediapipe-pose"),
-                        LandmarkFilter(aspect=src.size[0] / src.size[1])).start()
+    assert pipe.realtime and pipe._filter.aspect == pytest.approx(16 / 9)
+    pipe.start()
     got = _consume(pipe)
     st = pipe.stop()
     assert st.status == "ended" and st.captured == n
@@ -175,3 +176,21 @@ def test_memory_source_can_be_played_as_if_live() -> None:
     assert pipe.wait(10)
     st = pipe.stop()
     assert st.captured == 10 and st.elapsed_s >= 0.15  # 10 frames at 50 fps take 180 ms
+
+
+
+def test_only_the_newest_result_keeps_its_image(tmp_path) -> None:
+    import cv2
+
+    for i in range(6):
+        cv2.imwrite(str(tmp_path / f"{i}.png"), np.full((30, 40, 3), i * 30, np.uint8))
+    pipe = LivePipeline(open_source(tmp_path),
+                        lambda: create_backend("replay", series=PoseSeries.empty()),
+                        realtime=False, keep=10)
+    pipe.start()
+    assert pipe.wait(10)
+    results = pipe.drain()
+    pipe.stop()
+    assert len(results) == pipe.stats().inferred >= 1
+    assert results[-1].image_bgr is not None and results[-1].image_bgr.shape == (30, 40, 3)
+    assert all(r.image_bgr is None for r in results[:-1])

@@ -14,6 +14,7 @@ A camera that cannot be read any more ends the pipeline cleanly: ``status`` says
 from __future__ import annotations
 
 import collections
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class LiveResult:
     captured_at: float  #: time.monotonic() when the frame was captured (or released)
     inferred_at: float  #: time.monotonic() when backend + filter were done
     seq: int  #: 1, 2, 3... in inference order
+    image_bgr: np.ndarray | None = None  #: the camera image (newest result only; for display)
 
     def age_s(self, now: float | None = None) -> float:
         """Seconds since capture."""
@@ -92,6 +94,20 @@ class LivePipeline:
         self._threads: list[threading.Thread] = []
         self._started_at = 0.0
         self._finished = threading.Event()
+
+    @classmethod
+    def open(cls, spec: str, backend: str = "mediapipe-pose", params: Any = None,
+             **options: Any) -> "LivePipeline":
+        """A pipeline for ``open_source(spec)`` ("0" = webcam 0, or a video file) with a
+        fresh ``backend`` and a LandmarkFilter fitted to the image size (not started)."""
+        from tracking.backends import create_backend
+        from tracking.filters import LandmarkFilter
+        from tracking.sources import open_source
+
+        source = open_source(spec)
+        w, h = source.size
+        return cls(source, lambda: create_backend(backend),
+                   LandmarkFilter(params, w / h if w > 0 and h > 0 else 1.0), **options)
 
     # -- control --------------------------------------------------------------------------
     def start(self) -> "LivePipeline":
@@ -242,7 +258,10 @@ class LivePipeline:
                 done = time.monotonic()
                 with self._cond:
                     self._n["inferred"] += 1
-                    r = LiveResult(pose, captured_at, done, self._n["inferred"])
+                    r = LiveResult(pose, captured_at, done, self._n["inferred"], frame.image_bgr)
+                    if self._results:  # only the newest keeps its image: bounded memory
+                        old = self._results[-1]
+                        self._results[-1] = dataclasses.replace(old, image_bgr=None)
                     self._results.append(r)
                     self._newest = r
                     self._infer.append(done - t0)
