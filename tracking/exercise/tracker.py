@@ -84,6 +84,8 @@ class ExerciseTracker:
         pos = {n: j for j, n in enumerate(self.names)}
         self._prim_idx = [tuple(pos[n] for n in c.names) for c in self.channels]
         self._mon_idx = [[pos[m.angle] for m in c.monitors] for c in self.channels]
+        #: side -> (value, confidence) of the primary angle in the latest frame (for a HUD)
+        self.last_primary: dict[str, tuple[float, float]] = {}
         self.reps: list[RepResult] = []
         self.events: list[Event] = []
         self._set_counts: dict[str, int] = {}
@@ -148,6 +150,7 @@ class ExerciseTracker:
                 ok = [(V[j][i], C[j][i]) for j in idx if V[j][i] == V[j][i] and C[j][i] >= MIN_CONFIDENCE]
                 v = sum(x for x, _ in ok) / len(ok) if ok else float("nan")
                 c = sum(y for _, y in ok) / len(ok) if ok else 0.0
+            self.last_primary[ch.side] = (v, c)
             det = ch.detector
             # one side at a time: the other side's sympathetic movement is not a repetition
             may_start = not any(o.detector.state == MOVING for o in self.channels if o is not ch)
