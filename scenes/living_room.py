@@ -50,9 +50,9 @@ class LivingRoom(Scene):
             fur.wall(mb, (sx, -depth), (sx, back), hgt, pal["wall_accent"])
         fur.window(mb, (0.2, back, 1.4), 0, 1.6, 1.2, view=pal["window_view"])
         fur.curtains(mb, (0.2, back, 1.38), 0, 1.6, 1.45, pal["curtain"])
-        fur.rug(mb, (0, -0.2, 0), (2.4, 1.7), (pal["rug_a"], pal["rug_b"], pal["rug_c"],
+        fur.rug(mb, (0, -0.1, 0), (2.4, 1.8), (pal["rug_a"], pal["rug_b"], pal["rug_c"],
                                                 pal["rug_b"]))
-        fur.chair(mb, (0, 0.32, 0), 0, pal["chair_wood"], pal["chair_seat"],
+        fur.chair(mb, (0, -0.3, 0), 180, pal["chair_wood"], pal["chair_seat"],
                   seat_height=lay["seat_height"])
         fur.sofa(mb, (-w2 + 0.55, -0.5, 0), 90, pal["sofa"], pal["cushion"], width=2.0)
         fur.table(mb, (-w2 + 1.6, -0.5, 0), (0.55, 1.0, 0.42), pal["wood"])
@@ -134,15 +134,16 @@ class LivingRoom(Scene):
             self.bulbs[self.lit].setColorScale(*mat.CAUTION)
 
     def avatar_anchor(self) -> tuple[Point3, float]:
-        """In front of the chair's seat, facing the camera (-y): sit down and it is there."""
-        return Point3(0, 0.12, 0), 180.0
+        """In front of the chair's seat, facing the window (+y) like every scene's avatar,
+        seen from behind: sit back and the seat is there."""
+        return Point3(0, -0.1, 0), 0.0
 
     def seat(self) -> Point3:
         """The top of the seat cushion (for an avatar's sitting pose)."""
-        return Point3(0, 0.31, self.settings.layout["seat_height"] + 0.05)
+        return Point3(0, -0.31, self.settings.layout["seat_height"] + 0.05)
 
     def camera_pose(self) -> tuple[Point3, Point3]:
-        return Point3(1.5, -3.6, 1.55), Point3(0.0, 0.2, 0.95)
+        return Point3(2.5, -3.4, 1.8), Point3(-0.25, 0.45, 1.0)
 
     def progress(self) -> float:
         return self.lit / max(1, len(self.bulbs))
