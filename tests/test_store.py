@@ -219,3 +219,14 @@ def test_records_the_scoring_engines_own_results(store) -> None:
     ev = store.events(s.id)
     assert [(e.name, e.t_ms) for e in ev] == [("FormFault", 2000.0), ("RepCompleted", 4000.0)]
     assert ev[1].payload["rep"]["faults"][0]["name"] == "knee_valgus"
+
+
+def test_records_the_games_rep_event_with_the_engines_result(store) -> None:
+    from game.bridge import RepCompleted as GameRep
+    from tracking.exercise.events import RepResult
+    result = RepResult(1, "", 2.0, 4.5, 3.1, 47.0, 45.0, 0.9, 45.0, 0.0, (), 95, ())
+    rec = SessionRecorder(store, "P5", None, "kitchen", "synthetic", flush_interval_s=0.05)
+    r = rec.add_rep("mini_squat", 0, GameRep(rep=1, score=95.0, range_deg=45.0, stars=3, result=result))
+    rec.finish()
+    assert (r.t_start_ms, r.t_end_ms, r.range_deg, r.score, r.rep_index) == (2000.0, 4500.0, 47.0, 95.0, 0)
+    assert store.reps(r.session_id)[0].details["game"]["stars"] == 3

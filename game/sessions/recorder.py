@@ -295,6 +295,11 @@ def rep_record(session_id: str, exercise_id: str, set_index: int, rep: Any, side
         data = dataclasses.asdict(rep)
     else:
         data = _as_dict(rep)
+    game_fields: dict[str, Any] = {}
+    inner = data.get("result")  # the game's RepCompleted carries the engine's RepResult
+    if inner is not None and not isinstance(inner, (int, float, str)):
+        game_fields = {k: v for k, v in data.items() if k != "result"}
+        data = _as_dict(inner)
     side = side if side is not None else str(data.get("side") or "")
     t0 = _pick(data, "t_start_ms", "start_ms", "t0_ms")
     if t0 is None:
@@ -313,6 +318,8 @@ def rep_record(session_id: str, exercise_id: str, set_index: int, rep: Any, side
              "score", "peak_deg"}
     details = {k: v for k, v in data.items() if k not in known}
     details.update(data.get("details") or {})
+    if game_fields:
+        details["game"] = game_fields
     details = json.loads(json.dumps(details, default=_json_default))
     return RepRecord(session_id, exercise_id, set_index, index, t0, t1,
                      _pick(data, "range_deg", "peak_deg", "peak_angle_deg", "rom_deg"),
