@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from tracking.exercise.library import exercise_ids, get_spec
+from tracking.importers.uiprmd import UIPRMD_MOVEMENTS
 from tracking.kinematics import angles
 from tracking.landmarks import Landmark as L
 from tracking.virtual_patient.body import pose_landmarks
@@ -64,14 +65,21 @@ def _fault_excess(truth, rule, sides, rep):
     return worst
 
 
+#: The ten UI-PRMD exercises carry graded fault tiers tuned to rank UI-PRMD repetitions
+#: (H8): their mildest tiers may fire on a clean repetition by design, so only the other
+#: exercises must show no fault at all when performed cleanly.
+GRADED = set(UIPRMD_MOVEMENTS.values())
+
+
 @pytest.mark.parametrize("exercise", [e for e in exercise_ids() if get_spec(e).faults])
 def test_injected_faults_cross_their_limits_and_clean_reps_do_not(exercise):
     spec = get_spec(exercise)
     sides = ("l", "r") if spec.sides == "bilateral" else ("l",)
     side = None if spec.sides == "bilateral" else "left"
-    _, clean = generate(exercise, reps=1, side=side, hold_s=0.0)
-    for rule in spec.faults:
-        assert np.nanmax(_fault_excess(clean, rule, sides, clean.reps[0])) < 0, rule.name
+    if exercise not in GRADED:
+        _, clean = generate(exercise, reps=1, side=side, hold_s=0.0)
+        for rule in spec.faults:
+            assert np.nanmax(_fault_excess(clean, rule, sides, clean.reps[0])) < 0, rule.name
     names = [r.name for r in spec.faults]
     _, faulty = generate(exercise, reps=len(names), side=side, hold_s=0.0,
                          faults={i + 1: [n] for i, n in enumerate(names)})

@@ -65,19 +65,31 @@ def pose_dofs(spec: ExerciseSpec, sides: tuple[str, ...], phase: np.ndarray, amp
     return finish_feet(motion, dofs)
 
 
+_PHASES = np.linspace(0.0, 1.0, 21)
+
+
+def _peaks(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
+           amps: np.ndarray) -> np.ndarray:
+    """The measured primary's extreme towards the target over a whole movement, per amplitude
+    (not just at the end pose: a detour such as the lean of a sit-to-stand can overshoot)."""
+    ph = np.tile(_PHASES, amps.size)
+    dofs = pose_dofs(spec, sides, ph, np.repeat(amps, _PHASES.size))
+    names = primary_names(spec, sides)
+    vals = primary_value(measure(pose_landmarks(dofs, body), camera, names), names)
+    sign = 1.0 if spec.primary.target >= spec.primary.start else -1.0
+    return sign * np.nanmax(sign * vals.reshape(amps.size, _PHASES.size), axis=1)
+
+
 @lru_cache(maxsize=512)
 def _amplitude_curve(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera,
                      body: BodyShape) -> tuple[np.ndarray, np.ndarray]:
     amps = np.linspace(0.0, MOTIONS[spec.id].max_amplitude, 121)
-    dofs = pose_dofs(spec, sides, np.ones_like(amps), amps)
-    names = primary_names(spec, sides)
-    vals = primary_value(measure(pose_landmarks(dofs, body), camera, names), names)
-    return amps, vals
+    return amps, _peaks(spec, sides, camera, body, amps)
 
 
 def amplitude_for(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
                   peak_deg: float) -> float:
-    """The motion amplitude at which the measured primary angle reaches ``peak_deg``."""
+    """The motion amplitude at which the measured primary angle peaks at ``peak_deg``."""
     amps, vals = _amplitude_curve(spec, sides, camera, body)
     sign = 1.0 if spec.primary.target >= spec.primary.start else -1.0
     d = sign * (vals - peak_deg)  # crosses from < 0 to >= 0
@@ -91,12 +103,10 @@ def amplitude_for(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, bo
                          f"reach of the virtual patient from this view (reachable {lo:.1f}..{hi:.1f})")
     i = int(hit[0])
     a0, a1, d0, d1 = amps[i], amps[i + 1], d[i], d[i + 1]
-    names = primary_names(spec, sides)
+    a = a1
     for _ in range(4):  # secant refinement on the exact measure
         a = a0 - d0 * (a1 - a0) / (d1 - d0) if d1 != d0 else a1
-        dofs = pose_dofs(spec, sides, np.ones(1), np.array([a]))
-        v = primary_value(measure(pose_landmarks(dofs, body), camera, names), names)[0]
-        da = sign * (v - peak_deg)
+        da = sign * (_peaks(spec, sides, camera, body, np.array([a]))[0] - peak_deg)
         if abs(da) < 1e-3:
             break
         if da < 0:
@@ -122,22 +132,33 @@ def fault_pattern(rule: FaultRule, variant: int, sides: tuple[str, ...]) -> dict
     return _expand(variants(rule)[variant], fault_sides(rule, sides))
 
 
-def rep_profile(local: np.ndarray, up: float, hold: float, down: float) -> tuple[np.ndarray, np.ndarray]:
-    """Phase (0 rest .. 1 peak, cosine ease) and fault envelope (0..1, full from half-way up
-    to half-way down) at times ``local`` (s) from the start of a repetition."""
+#: A fault builds up between these fractions of the way to the peak (and fades on the way
+#: back): the engine starts a repetition at half its minimum range and takes the baseline of
+#: "relative" fault rules just before, so the fault must not have begun by then.
+#: A fault that can only be seen early in the movement (e.g. knee valgus, unmeasurable once
+#: the thigh points at the camera) falls back to the second window.
+FAULT_PHASES = ((0.35, 0.75), (0.1, 0.5))
+
+
+def envelope(phase: np.ndarray, window: tuple[float, float]) -> np.ndarray:
+    """0 below ``window[0]`` of the way to the peak, 1 above ``window[1]`` (smoothstep)."""
+    e = np.clip((phase - window[0]) / (window[1] - window[0]), 0.0, 1.0)
+    return e * e * (3.0 - 2.0 * e)
+
+
+def rep_profile(local: np.ndarray, up: float, hold: float, down: float) -> np.ndarray:
+    """Phase (0 rest .. 1 peak, cosine ease) at times ``local`` (s) from a repetition's start."""
     phase = np.where(local < up, 0.5 - 0.5 * np.cos(np.pi * np.clip(local / up, 0, 1)), 1.0)
     phase = np.where(local >= up + hold,
                      0.5 + 0.5 * np.cos(np.pi * np.clip((local - up - hold) / down, 0, 1)), phase)
-    phase = np.where((local < 0) | (local >= up + hold + down), 0.0, phase)
-    env = np.clip(np.minimum(local / (0.5 * up), (up + hold + down - local) / (0.5 * down)), 0, 1)
-    return phase, np.where(local < 0, 0.0, env)
+    return np.where((local < 0) | (local >= up + hold + down), 0.0, phase)
 
 
 @lru_cache(maxsize=512)
 def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camera: Camera,
                     body: BodyShape, amplitude: float, tempo: tuple[float, float, float],
-                    fps: float = 30.0) -> tuple[dict[str, float], float, str]:
-    """(DOF change, magnitude, note): the smallest magnitude that keeps fault ``name`` past
+                    fps: float = 30.0) -> tuple[dict[str, float], float, str, tuple[float, float]]:
+    """(DOF change, magnitude, note, envelope window): the smallest magnitude that keeps fault ``name`` past
     its limit by ``margin`` for its minimum duration + 0.2 s in a repetition of this tempo,
     preferring a variant that leaves the exercise's other faults (other families) below
     their limits."""
@@ -147,7 +168,7 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
     rule = rules[name]
     up, hold, down = tempo
     local = np.arange(0.0, up + min(hold, 2.0) + down, 1.0 / fps)
-    phase, env = rep_profile(local, up, min(hold, 2.0), down)
+    phase = rep_profile(local, up, min(hold, 2.0), down)
     need_s = rule.min_duration_s + 0.2
     mags = np.arange(0.0, 62.0, 2.0)
     all_names = sorted({n for r in spec.faults for n in measure_names(r, sides)})
@@ -155,24 +176,27 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
     rest = {k: v[0] for k, v in measure(rest_pose, camera, all_names).items()}
     m, f = mags.size, local.size
     fallback = None
-    for variant in range(len(variants(rule))):
-        pattern = fault_pattern(rule, variant, sides)
-        mm = np.repeat(mags, f)
-        dofs = pose_dofs(spec, sides, np.tile(phase, m), np.full(m * f, amplitude),
-                         {k: v * mm * np.tile(env, m) for k, v in pattern.items()})
-        vals = measure(pose_landmarks(dofs, body), camera, all_names)
-        e = np.nan_to_num(_fault_values(spec, rule, sides, vals, rest), nan=-1e9).reshape(m, f)
-        good = np.nonzero((e >= margin(rule)).sum(axis=1) / fps >= need_s)[0]
-        if not good.size:
-            continue
-        i = int(good[0])
-        others = [r.name for r in spec.faults if family(r) != family(rule) and np.nanmax(np.nan_to_num(
-            _fault_values(spec, r, sides, vals, rest), nan=-1e9).reshape(m, f)[i]) > -2.0]
-        result = ({k: v * mags[i] for k, v in pattern.items()}, float(mags[i]),
-                  f"variant {variant}" + (f"; also shows {', '.join(others)}" if others else ""))
-        if not others:
-            return result
-        fallback = fallback or result
+    for window in FAULT_PHASES:
+        env = envelope(phase, window)
+        for variant in range(len(variants(rule))):
+            pattern = fault_pattern(rule, variant, sides)
+            mm = np.repeat(mags, f)
+            dofs = pose_dofs(spec, sides, np.tile(phase, m), np.full(m * f, amplitude),
+                             {k: v * mm * np.tile(env, m) for k, v in pattern.items()})
+            vals = measure(pose_landmarks(dofs, body), camera, all_names)
+            e = np.nan_to_num(_fault_values(spec, rule, sides, vals, rest), nan=-1e9).reshape(m, f)
+            good = np.nonzero((e >= margin(rule)).sum(axis=1) / fps >= need_s)[0]
+            if not good.size:
+                continue
+            i = int(good[0])
+            others = [r.name for r in spec.faults if family(r) != family(rule) and np.nanmax(
+                np.nan_to_num(_fault_values(spec, r, sides, vals, rest), nan=-1e9).reshape(m, f)[i]) > -2.0]
+            result = ({k: v * mags[i] for k, v in pattern.items()}, float(mags[i]),
+                      f"variant {variant}, window {window}"
+                      + (f"; also shows {', '.join(others)}" if others else ""), window)
+            if not others:
+                return result
+            fallback = fallback or result
     if fallback is None:
         raise ValueError(f"{spec.id}: the virtual patient cannot make fault {name!r} clear "
                          "from this view")

@@ -21,7 +21,7 @@ _SIDE_LEAN_BLOCK = {"~pelvis_obliquity": 1.0, "~hip_abduction_l": -1.0, "~hip_ab
 #: (angle of the fault rule, +1 for "greater"/"abs_greater", -1 for "less") -> variants (first
 #: preferred), each a DOF pattern per unit magnitude, on the side(s) the rule watches.
 INJECTIONS: dict[tuple[str, int], tuple[dict[str, float], ...]] = {
-    ("trunk_forward_lean", 1): ({"trunk_flexion": 1.0},),
+    ("trunk_forward_lean", 1): ({"trunk_flexion": 1.0}, {"trunk_flexion": -1.0}),
     ("trunk_forward_lean", -1): ({"trunk_flexion": -1.0},),
     ("trunk_lateral_lean", 1): (_SIDE_LEAN_TRUNK, _SIDE_LEAN_BLOCK),
     ("knee_valgus", 1): ({"hip_rotation_{s}": 1.0, "hip_abduction_{s}": -0.3},),
@@ -29,7 +29,7 @@ INJECTIONS: dict[tuple[str, int], tuple[dict[str, float], ...]] = {
     ("knee_flexion", 1): ({"knee_flexion_{s}": 1.0},),
     ("pelvic_drop", 1): ({"~pelvis_obliquity": -1.0, "~trunk_lateral_lean": -1.0,
                           "hip_abduction_{o}": -1.0},),
-    ("shoulder_hike", 1): ({"shoulder_elevation_{s}": 1.0},),
+    ("shoulder_hike", 1): ({"shoulder_elevation_{s}": 1.0}, {"shoulder_elevation_l": 1.0}),
     ("elbow_flexion", 1): ({"elbow_flexion_{s}": 1.0},),
     ("elbow_flexion", -1): ({"elbow_flexion_{s}": -1.0},),
     ("shoulder_flexion", 1): ({"shoulder_flexion_{s}": 1.0},),

@@ -24,7 +24,7 @@ from tracking.series import PoseSeries
 from tracking.virtual_patient.body import BodyShape, pose_landmarks
 from tracking.virtual_patient.calibrate import (amplitude_for, fault_injection, measure,
                                                 pose_dofs, primary_names, primary_value,
-                                                rep_profile)
+                                                envelope, rep_profile)
 from tracking.virtual_patient.camera import Camera, series_from_points
 
 SIDE_NAMES = {"l": "left", "r": "right"}
@@ -182,7 +182,7 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
     t = np.arange(int(round(total * fps))) / fps
     k = np.clip(((t - lead_in_s) // rep_len).astype(int), -1, len(plan) - 1)
     local = t - lead_in_s - np.maximum(k, 0) * rep_len
-    phase, env = rep_profile(np.where(k < 0, -1.0, local), up, hold, down)
+    phase = rep_profile(np.where(k < 0, -1.0, local), up, hold, down)
 
     dofs: dict[str, np.ndarray] = {}
     notes: list[str] = []
@@ -191,8 +191,9 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
         sel = (k == j) | ((k < 0) & (j == 0))
         fault_dofs: dict[str, np.ndarray] = {}
         for name in names:
-            delta, mag, note = fault_injection(spec, name, sides, camera, body, amp,
-                                               (up, hold, down), fps)
+            delta, mag, note, window = fault_injection(spec, name, sides, camera, body, amp,
+                                                       (up, hold, down), fps)
+            env = envelope(phase, window)
             notes.append(f"rep {j + 1}: {name} magnitude {mag:.0f} ({note})")
             for key, v in delta.items():
                 fault_dofs[key] = fault_dofs.get(key, 0.0) + v * env[sel]

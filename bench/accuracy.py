@@ -1,0 +1,235 @@
+"""Accuracy benchmark of the scoring engine (tracking.exercise.analysis.analyze_series).
+
+    .venv/bin/python -m bench.accuracy [--parts vp,faults,clips,uiprmd,cost] [--markdown]
+
+1. vp: the virtual patient doing every exercise of assets/exercises (3 repetitions, 4 for
+   alternating ones), clean and with 1 cm landmark noise + 3% dropped frames: repetitions
+   counted vs performed, error of the peak angle (engine vs truth measured on the clean
+   landmarks with the same angle definitions), error of the range of motion.
+2. faults: per exercise and fault family (one angle + direction; tiers mild/clear/marked are
+   one family), a 3-repetition set with the fault injected in repetition 2 only: is it found
+   there, and is any other fault reported anywhere (invented)?
+3. clips: the labelled real clips of ../shared/data/videos, tracked by MediaPipe (landmarks
+   cached in out/bench/), counted by the engine with the matching spec (or the generic
+   counter where no spec fits) against the labelled counts.
+4. uiprmd: ROC AUC per movement of the engine score, correct vs incorrect UI-PRMD repetitions
+   (H8's tracking.importers.uiprmd_eval), tuning subjects 1-4 and held-out subjects 5-6.
+5. cost: scoring time on one core: offline analyze_series on a 5-minute series and the live
+   tracker's per-frame step, as multiples of real time.
+"""
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one core
+
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tracking.exercise.analysis import analyze_series  # noqa: E402
+from tracking.exercise.library import exercise_ids, get_spec  # noqa: E402
+from tracking.virtual_patient.faults import family  # noqa: E402
+from tracking.virtual_patient.generate import generate  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+CACHE = ROOT / "out" / "bench"
+#: Real clip -> exercise spec ("auto" = the generic counter: no spec fits).
+CLIP_SPECS = {"kai_squat_correct_015": "squat", "kai_squat_incorrect_004": "squat",
+              "wt_squat_19": "squat", "wt_push-up_1": "wall_push_up",
+              "quva_020_fitness": "auto", "quva_013_weights_floor": "auto",
+              "quva_027_fitness": "auto"}
+
+
+def table(headers: list[str], rows: list[list[object]], markdown: bool) -> str:
+    cells = [[f"{c:.2f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
+    if markdown:
+        out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        return "\n".join(out + ["| " + " | ".join(r) + " |" for r in cells])
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+    return "\n".join([line, "-" * len(line)] + ["  ".join(c.ljust(w) for c, w in zip(r, widths))
+                                                 for r in cells])
+
+
+def match(truth_rep, reps):
+    """The engine's repetition whose peak falls inside the true repetition (same side)."""
+    for r in reps:
+        if truth_rep.start_s - 0.2 <= r.peak_s <= truth_rep.end_s + 0.2 and (
+                not truth_rep.side or r.side in (truth_rep.side, "")):
+            return r
+    return None
+
+
+def n_reps(spec) -> int:
+    return 4 if spec.sides == "alternating" else 3
+
+
+def part_vp(markdown: bool) -> str:
+    rows, peak_all, rom_all = [], {"clean": [], "noisy": []}, []
+    for ex in exercise_ids():
+        spec = get_spec(ex)
+        row: list[object] = [ex, spec.view]
+        for label, noise, missing in (("clean", 0.0, 0.0), ("noisy", 0.01, 0.03)):
+            series, truth = generate(spec, reps=n_reps(spec), noise=noise, missing=missing, seed=7)
+            res = analyze_series(series, spec)
+            errs, roms = [], []
+            for t in truth.reps:
+                r = match(t, res.reps)
+                if r is not None:
+                    errs.append(abs(r.peak_deg - t.peak_deg))
+                    roms.append(abs(r.rom_deg - t.rom_deg))
+            peak_all[label] += errs
+            if label == "clean":
+                rom_all += roms
+            row += [f"{res.rep_count}/{truth.rep_count}", max(errs) if errs else "-"]
+            if label == "clean":
+                row.append(max(roms) if roms else "-")
+        rows.append(row)
+    out = table(["exercise", "view", "count clean", "peak err clean", "rom err clean",
+                 "count noisy", "peak err noisy"], rows, markdown)
+    exact = {k: sum(1 for r in rows if r[i].split("/")[0] == r[i].split("/")[1])
+             for k, i in (("clean", 2), ("noisy", 5))}
+    summary = [f"exercises: {len(rows)}; counts exact: clean {exact['clean']}/{len(rows)}, "
+               f"noisy {exact['noisy']}/{len(rows)}"]
+    for k, v in peak_all.items():
+        summary.append(f"peak angle error {k}: max {max(v):.2f}, mean {np.mean(v):.2f} deg "
+                       f"over {len(v)} matched repetitions")
+    summary.append(f"range-of-motion error clean: max {max(rom_all):.2f}, mean "
+                   f"{np.mean(rom_all):.2f} deg (engine: from its detected start; truth: from rest)")
+    return out + "\n" + "\n".join(summary)
+
+
+def part_faults(markdown: bool) -> str:
+    rows, found_n, total, invented_n = [], 0, 0, 0
+    for ex in exercise_ids():
+        spec = get_spec(ex)
+        fams: dict[tuple[str, int], str] = {}
+        for rule in spec.faults:
+            fams.setdefault(family(rule), rule.name)
+        by_name = {r.name: family(r) for r in spec.faults}
+        for fam, name in fams.items():
+            side = None if spec.sides == "bilateral" else "left"
+            try:
+                series, truth = generate(spec, reps=3, side=side, faults={2: [name]}, seed=3)
+            except ValueError as exc:
+                rows.append([ex, name, "cannot inject", "-", str(exc)[:60]])
+                total += 1
+                continue
+            res = analyze_series(series, spec)
+            hit = match(truth.reps[1], res.reps)
+            found = hit is not None and any(by_name.get(f.name) == fam for f in hit.faults)
+            invented = sorted({f.name for r in res.reps for f in r.faults
+                               if not (r is hit and by_name.get(f.name) == fam)})
+            total += 1
+            found_n += found
+            invented_n += bool(invented)
+            rows.append([ex, name, "yes" if found else "NO", ", ".join(invented) or "-",
+                         f"{res.rep_count}/{truth.rep_count}"])
+    return (table(["exercise", "injected (rep 2 of 3)", "found", "other faults reported",
+                   "count"], rows, markdown)
+            + f"\nfaults found: {found_n}/{total}; sets with another fault reported: {invented_n}/{total}")
+
+
+def clip_series(name: str):
+    from tracking.offline import analyze_video
+    from tracking.series_file import load_series, save_series
+
+    cached = CACHE / f"{name}.npz"
+    if cached.exists():
+        return load_series(cached)
+    run = analyze_video(SHARED / "videos" / f"{name}.mp4", show_progress=False)
+    save_series(run.series, cached)
+    return run.series
+
+
+def part_clips(markdown: bool) -> str:
+    rows, exact = [], 0
+    with open(SHARED / "videos" / "labels.csv", newline="") as fh:
+        labels = list(csv.DictReader(fh))
+    for lab in labels:
+        name = lab["file"].removesuffix(".mp4")
+        spec = CLIP_SPECS.get(name, "auto")
+        series = clip_series(name)
+        res = analyze_series(series, spec)
+        gt = int(lab["gt_reps"])
+        exact += res.rep_count == gt
+        rows.append([name, lab["exercise"][:38], spec, gt, res.rep_count,
+                     f"{series.detection_rate:.0%}"])
+    return (table(["clip", "exercise (label)", "analysed as", "labelled", "counted", "detected"],
+                  rows, markdown) + f"\nexact counts: {exact}/{len(rows)}")
+
+
+def part_uiprmd(markdown: bool) -> str:
+    try:
+        from tracking.importers.uiprmd_eval import (HELD_OUT_SUBJECTS, TUNING_SUBJECTS,
+                                                    evaluate_uiprmd, format_table)
+    except ImportError:
+        return "UI-PRMD evaluation not available (tracking.importers.uiprmd_eval missing)"
+    root = SHARED / "ui-prmd"
+    results = {"subjects 1-4 (tuning)": evaluate_uiprmd(root, TUNING_SUBJECTS),
+               "subjects 5-6 (held out)": evaluate_uiprmd(root, HELD_OUT_SUBJECTS)}
+    if not markdown:
+        return format_table(results)
+    from tracking.importers.uiprmd import UIPRMD_MOVEMENTS
+    groups = list(results)
+    rows = [[f"{m} {UIPRMD_MOVEMENTS[m]}", *(f"{results[g][m].auc:.3f}" if m in results[g] else "-"
+                                            for g in groups)] for m in sorted(UIPRMD_MOVEMENTS)]
+    rows.append(["mean", *(f"{np.mean([a.auc for a in results[g].values()]):.3f}" for g in groups)])
+    return table(["movement", *groups], rows, True)
+
+
+def part_cost(markdown: bool) -> str:
+    from tracking.exercise.tracker import ExerciseTracker
+
+    rows = []
+    for ex, reps in (("squat", 62), ("shoulder_abduction", 62)):
+        series, _ = generate(ex, reps=reps, seed=1)
+        dur = len(series) / series.fps
+        analyze_series(series.slice(0, 300), ex)  # warm-up
+        c0, w0 = time.process_time(), time.perf_counter()
+        analyze_series(series, ex)
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        rows.append([ex, "offline analyze_series", f"{dur:.0f} s", f"{cpu * 1000:.0f} ms",
+                     f"{dur / cpu:.0f}x"])
+        spec = get_spec(ex)
+        tracker = ExerciseTracker(spec, None, series.meta.width, series.meta.height)
+        frames = [series[i] for i in range(min(len(series), 1800))]
+        c0 = time.process_time()
+        for f in frames:
+            tracker.step(f)
+        cpu = time.process_time() - c0
+        per = cpu / len(frames)
+        rows.append([ex, "live tracker.step", f"{len(frames) / series.fps:.0f} s",
+                     f"{per * 1e6:.0f} us/frame", f"{(1 / series.fps) / per:.0f}x"])
+    return table(["exercise", "path", "series", "CPU time", "x real time"], rows, markdown)
+
+
+PARTS = {"vp": part_vp, "faults": part_faults, "clips": part_clips, "uiprmd": part_uiprmd,
+         "cost": part_cost}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS))
+    ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    args = ap.parse_args(argv)
+    for part in args.parts.split(","):
+        t0 = time.perf_counter()
+        print(f"\n## {part}\n")
+        print(PARTS[part](args.markdown))
+        print(f"\n({part}: {time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
