@@ -128,19 +128,19 @@ def format_table(results: dict[str, dict[int, MovementAuc]]) -> str:
     """A plain-text table: one row per movement, one AUC column per named subject group."""
     groups = list(results)
     movements = sorted({m for r in results.values() for m in r})
-    head = f"{'movement':<40}" + "".join(f"{g:>18}" for g in groups)
+    head = f"{'movement':<40}" + "".join(f"{g:>26}" for g in groups)
     lines = [head, "-" * len(head)]
     for m in movements:
         name = f"{m:2d} {UIPRMD_MOVEMENTS.get(m, '')}"
         lines.append(f"{name:<40}" + "".join(
-            f"{results[g][m].auc:>18.3f}" if m in results[g] else f"{'-':>18}" for g in groups))
+            f"{results[g][m].auc:>26.3f}" if m in results[g] else f"{'-':>26}" for g in groups))
     lines.append("-" * len(head))
     means = []
     for g in groups:
         vals = [a.auc for a in results[g].values()]
-        means.append(f"{float(np.mean(vals)):>18.3f}" if vals else f"{'-':>18}")
+        means.append(f"{float(np.mean(vals)):>26.3f}" if vals else f"{'-':>26}")
     lines.append(f"{'mean':<40}" + "".join(means))
-    mins = [f"{min(a.auc for a in results[g].values()):>18.3f}" if results[g] else f"{'-':>18}"
+    mins = [f"{min(a.auc for a in results[g].values()):>26.3f}" if results[g] else f"{'-':>26}"
             for g in groups]
     lines.append(f"{'lowest':<40}" + "".join(mins))
     return "\n".join(lines)
