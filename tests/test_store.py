@@ -230,3 +230,16 @@ def test_records_the_games_rep_event_with_the_engines_result(store) -> None:
     rec.finish()
     assert (r.t_start_ms, r.t_end_ms, r.range_deg, r.score, r.rep_index) == (2000.0, 4500.0, 47.0, 95.0, 0)
     assert store.reps(r.session_id)[0].details["game"]["stars"] == 3
+
+
+def test_sessions_of_other_stations_need_a_stale_heartbeat(store) -> None:
+    from game.sessions.store import STALE_AFTER_S
+    fresh = store.begin_session("S-fresh", "P6", None, "park", "station 2")
+    stale = store.begin_session("S-stale", "P6", None, "park", "station 3")
+    store._execute("UPDATE sessions SET host = 'station-2', pid = 1, heartbeat_at = ? WHERE id = ?",
+                   (store.beat_time() - STALE_AFTER_S / 3, fresh.id))
+    store._execute("UPDATE sessions SET host = 'station-3', pid = 1, heartbeat_at = ? WHERE id = ?",
+                   (store.beat_time() - STALE_AFTER_S - 5, stale.id))
+    assert store.mark_interrupted() == ["S-stale"]
+    assert store.get_session("S-fresh").status == RECORDING
+    assert store.get_session("S-stale").status == INTERRUPTED

@@ -39,6 +39,10 @@ class PostgresStore(Store):
             self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema_name}")
             self._conn.execute(f"SET search_path TO {schema_name}")
         self._migrate()
+        import time
+        before = time.time()
+        server = float(self._execute("SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8")[0][0])
+        self.clock_offset_s = server - (before + time.time()) / 2
 
     @property
     def location(self) -> str:

@@ -85,6 +85,11 @@ class Store(ABC):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self.host = socket.gethostname()
+        self.clock_offset_s = 0.0  #: the database server's clock minus ours (PostgreSQL)
+
+    def beat_time(self) -> float:
+        """Heartbeat time on the database's clock, so stations with skewed clocks agree."""
+        return time.time() + self.clock_offset_s
 
     # -- backend hooks --------------------------------------------------------------------
     @abstractmethod
@@ -207,7 +212,7 @@ class Store(ABC):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (s.id, s.patient_id, s.plan_id, s.scene, s.source_desc, s.started_at,
                  s.utc_offset_min, RECORDING, json.dumps((meta or SeriesMeta()).to_dict()),
-                 self.host, os.getpid(), now))
+                 self.host, os.getpid(), self.beat_time()))
         return s
 
     def write_batch(self, session_id: str, chunks: Sequence[Chunk] = (), events: Sequence[Event] = (),
@@ -244,7 +249,7 @@ class Store(ABC):
                     "INSERT INTO pain (session_id, moment, score, at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (session_id, moment) DO UPDATE SET score = excluded.score, at = excluded.at",
                     (session_id, p.when, p.score, p.at))
-            self._execute("UPDATE sessions SET heartbeat_at = ? WHERE id = ?", (time.time(), session_id))
+            self._execute("UPDATE sessions SET heartbeat_at = ? WHERE id = ?", (self.beat_time(), session_id))
 
     def finish_session(self, session_id: str, summary: dict[str, Any] | None = None,
                        status: str = FINISHED, ended_at: float | None = None) -> None:
@@ -256,7 +261,7 @@ class Store(ABC):
     def mark_interrupted(self) -> list[str]:
         """Mark sessions whose recorder died (same host: process gone; any host: no commit for
         ``STALE_AFTER_S``) as interrupted. Returns their ids. Runs on every open."""
-        now = time.time()
+        now = self.beat_time()
         gone = []
         for sid, host, pid, beat, started in self._rows(
                 "SELECT id, host, pid, heartbeat_at, started_at FROM sessions WHERE status = ?", (RECORDING,)):
