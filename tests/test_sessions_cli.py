@@ -67,3 +67,21 @@ def test_sessions_list_and_show(tmp_path, monkeypatch) -> None:
     r = _cli(tmp_path, "sessions", "show", "nope")
     assert r.returncode == 2 and "no session 'nope'" in r.stderr and "Traceback" not in r.stderr
     assert _cli(tmp_path, "sessions", "list", "--patient", "ghost").returncode == 2
+
+
+def test_game_recorder_factory(tmp_path, monkeypatch) -> None:
+    from types import SimpleNamespace
+    from game.sessions.game_hook import make_recorder_factory, patient_id_from_name
+    monkeypatch.setenv("PHYSIOQUEST_DATA_DIR", str(tmp_path))
+    assert patient_id_from_name("Sam (demo)") == "sam-demo" and patient_id_from_name("Zoë Ünal") == "zoe-unal"
+    assert patient_id_from_name("???") == "guest"
+    app = SimpleNamespace(plan=SimpleNamespace(plan_id="not-stored"), scene_name="kitchen",
+                          feed=SimpleNamespace(name="virtual patient"))
+    rec = make_recorder_factory()(app, "Sam (demo)")
+    rec.pain("before", 2)
+    rec.add_frame(synthetic_frame(0.0))
+    rec.finish({"ok": True})
+    with open_store() as store:
+        [s] = store.list_sessions("sam-demo")
+        assert (s.plan_id, s.scene, s.source_desc, s.summary) == (None, "kitchen", "virtual patient", {"ok": True})
+        assert store.get_patient("sam-demo").display_name == "Sam (demo)"

@@ -47,6 +47,7 @@ class SessionRecorder:
         self.flush_interval_s = flush_interval_s
         self._t0 = time.monotonic()
         self.error: Exception | None = None  #: last write error (data kept and retried)
+        self.close_store_on_finish = False  #: set by factories that opened the store for us
         self.frames_committed = 0
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
@@ -152,7 +153,7 @@ class SessionRecorder:
         mapping or a dataclass (stored as JSON)."""
         with self._lock:
             if self._closed:
-                return self.store.get_session(self.session_id)
+                return self.session
             self._closed = True
             self._stop = True
             self._wake.notify()
@@ -173,7 +174,10 @@ class SessionRecorder:
             path = self._rescue()
             raise PhysioQuestError(f"session {self.session_id} could not be saved to {self.store.location} "
                                    f"({exc}); its unsaved data was written to {path}") from exc
-        return self.store.get_session(self.session_id)
+        session = self.store.get_session(self.session_id)
+        if self.close_store_on_finish:
+            self.store.close()
+        return session
 
     def __enter__(self) -> "SessionRecorder":
         return self
