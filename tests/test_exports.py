@@ -6,7 +6,7 @@ import io
 import json
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from game.sessions.paths import data_dir
 from game.sessions.recorder import SessionRecorder

@@ -5,8 +5,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from game.sessions.recorder import SessionRecorder
 from game.sessions.store import open_store
 from game.sessions.synthetic import record_synthetic_session, synthetic_frame, utc

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from game.sessions import schema
-from game.sessions.models import FINISHED, INTERRUPTED, RECORDING, Event, RepRecord
+from game.sessions.models import FINISHED, INTERRUPTED, RECORDING
 from game.sessions.recorder import SessionRecorder
 from game.sessions.sqlite_store import SqliteStore
 from game.sessions.store import load_session_series, open_store

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from game.plans import active_plan, stored_plan
-from game.reports.stats import (SessionSummary, active_days, exercise_info, met_target, summarise,
-                                weekly_adherence)
+from game.reports.stats import SessionSummary, active_days, exercise_info, summarise, weekly_adherence
 from game.reports.svg_plots import CHART_CSS, PALETTE, Series, chart
 from game.sessions.models import INTERRUPTED, Plan
 from tracking.errors import InputError
@@ -68,7 +67,7 @@ def _summary_items(summaries: list[SessionSummary], plan: Plan | None) -> list[s
         reps = sum(e.reps for _, e in with_ex)
         met = sum(e.met for _, e in with_ex)
         line = f"<b>{escape(info.name)}</b>: {reps} repetitions"
-        (s0, e0), (s1, e1) = with_ex[0], with_ex[-1]
+        e0, e1 = with_ex[0][1], with_ex[-1][1]
         if e1.mean_deg is not None and e1.target_deg is not None:
             line += f", {met} of them reached the target ({round(100 * met / reps) if reps else 0}%)."
             line += f" In the last session the average was {_deg(e1.mean_deg)} (target {_deg(e1.target_deg)})"
