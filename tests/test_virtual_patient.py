@@ -80,10 +80,10 @@ def test_injected_faults_cross_their_limits_and_clean_reps_do_not(exercise):
         _, clean = generate(exercise, reps=1, side=side, hold_s=0.0)
         for rule in spec.faults:
             assert np.nanmax(_fault_excess(clean, rule, sides, clean.reps[0])) < 0, rule.name
-    names = [r.name for r in spec.faults]
-    _, faulty = generate(exercise, reps=len(names), side=side, hold_s=0.0,
-                         faults={i + 1: [n] for i, n in enumerate(names)})
-    for rep, rule in zip(faulty.reps, spec.faults):
+    rules = list({family(r): r for r in reversed(spec.faults)}.values())  # mildest tier of each
+    _, faulty = generate(exercise, reps=len(rules), side=side, hold_s=0.0,
+                         faults={i + 1: [r.name] for i, r in enumerate(rules)})
+    for rep, rule in zip(faulty.reps, rules):
         assert rep.faults == (rule.name,)
         e = _fault_excess(faulty, rule, sides, rep)
         assert np.sum(e > 0) / faulty.fps >= rule.min_duration_s, rule.name
@@ -123,3 +123,36 @@ def test_noise_missing_frames_and_visibility_drops_are_seeded():
     assert truth.points.shape == (len(clean), 33, 3)
     assert truth.dofs["knee_flexion_l"].max() > 80
     assert truth.points[:, [L.LEFT_HEEL, L.RIGHT_HEEL], 1].min() > 0.0
+
+
+def _match(truth_rep, reps):
+    return next((r for r in reps if truth_rep.start_s - 0.2 <= r.peak_s <= truth_rep.end_s + 0.2
+                 and (not truth_rep.side or r.side in (truth_rep.side, ""))), None)
+
+
+@pytest.mark.parametrize("exercise", exercise_ids())
+def test_engine_counts_clean_virtual_reps_exactly_and_reads_their_peaks(exercise):
+    from tracking.exercise.analysis import analyze_series
+
+    spec = get_spec(exercise)
+    series, truth = generate(spec, reps=4 if spec.sides == "alternating" else 3)
+    result = analyze_series(series, spec)
+    assert result.rep_count == truth.rep_count
+    for t in truth.reps:
+        r = _match(t, result.reps)
+        assert r is not None and r.peak_deg == pytest.approx(t.peak_deg, abs=1.5)
+
+
+@pytest.mark.parametrize("exercise", [e for e in exercise_ids()
+                                      if get_spec(e).faults and e not in GRADED])
+def test_engine_finds_each_injected_fault_and_invents_none(exercise):
+    from tracking.exercise.analysis import analyze_series
+
+    spec = get_spec(exercise)
+    side = None if spec.sides == "bilateral" else "left"
+    for rule in {family(r): r for r in reversed(spec.faults)}.values():
+        series, truth = generate(spec, reps=3, side=side, faults={2: [rule.name]}, seed=3)
+        result = analyze_series(series, spec)
+        hit = _match(truth.reps[1], result.reps)
+        assert hit is not None and {f.name for f in hit.faults} == {rule.name}, rule.name
+        assert all(not r.faults for r in result.reps if r is not hit), rule.name

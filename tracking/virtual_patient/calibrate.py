@@ -68,12 +68,26 @@ def pose_dofs(spec: ExerciseSpec, sides: tuple[str, ...], phase: np.ndarray, amp
 _PHASES = np.linspace(0.0, 1.0, 21)
 
 
+#: Faults shown in a movement: ((dof, change), ...) and the envelope window of each.
+Faults = tuple[tuple[tuple[tuple[str, float], ...], tuple[float, float]], ...]
+
+
+def fault_dofs(faults: Faults, phase: np.ndarray) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for delta, window in faults:
+        env = envelope(phase, window)
+        for k, v in delta:
+            out[k] = out.get(k, 0.0) + v * env
+    return out
+
+
 def _peaks(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
-           amps: np.ndarray) -> np.ndarray:
+           amps: np.ndarray, faults: Faults = ()) -> np.ndarray:
     """The measured primary's extreme towards the target over a whole movement, per amplitude
-    (not just at the end pose: a detour such as the lean of a sit-to-stand can overshoot)."""
+    (not just at the end pose: a detour such as the lean of a sit-to-stand can overshoot,
+    and a compensation may change the primary angle too)."""
     ph = np.tile(_PHASES, amps.size)
-    dofs = pose_dofs(spec, sides, ph, np.repeat(amps, _PHASES.size))
+    dofs = pose_dofs(spec, sides, ph, np.repeat(amps, _PHASES.size), fault_dofs(faults, ph))
     names = primary_names(spec, sides)
     vals = primary_value(measure(pose_landmarks(dofs, body), camera, names), names)
     sign = 1.0 if spec.primary.target >= spec.primary.start else -1.0
@@ -82,15 +96,16 @@ def _peaks(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: Bod
 
 @lru_cache(maxsize=512)
 def _amplitude_curve(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera,
-                     body: BodyShape) -> tuple[np.ndarray, np.ndarray]:
-    amps = np.linspace(0.0, MOTIONS[spec.id].max_amplitude, 121)
-    return amps, _peaks(spec, sides, camera, body, amps)
+                     body: BodyShape, faults: Faults = ()) -> tuple[np.ndarray, np.ndarray]:
+    amps = np.linspace(0.0, MOTIONS[spec.id].max_amplitude, 121 if not faults else 41)
+    return amps, _peaks(spec, sides, camera, body, amps, faults)
 
 
 def amplitude_for(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
-                  peak_deg: float) -> float:
-    """The motion amplitude at which the measured primary angle peaks at ``peak_deg``."""
-    amps, vals = _amplitude_curve(spec, sides, camera, body)
+                  peak_deg: float, faults: Faults = ()) -> float:
+    """The motion amplitude at which the measured primary angle peaks at ``peak_deg`` (with
+    ``faults`` shown: the patient still reaches the range, compensating)."""
+    amps, vals = _amplitude_curve(spec, sides, camera, body, faults)
     sign = 1.0 if spec.primary.target >= spec.primary.start else -1.0
     d = sign * (vals - peak_deg)  # crosses from < 0 to >= 0
     ok = np.isfinite(d)
@@ -106,7 +121,7 @@ def amplitude_for(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, bo
     a = a1
     for _ in range(4):  # secant refinement on the exact measure
         a = a0 - d0 * (a1 - a0) / (d1 - d0) if d1 != d0 else a1
-        da = sign * (_peaks(spec, sides, camera, body, np.array([a]))[0] - peak_deg)
+        da = sign * (_peaks(spec, sides, camera, body, np.array([a]), faults)[0] - peak_deg)
         if abs(da) < 1e-3:
             break
         if da < 0:
@@ -167,7 +182,8 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
         raise ValueError(f"{spec.id} has no fault {name!r} (its faults: {', '.join(rules) or 'none'})")
     rule = rules[name]
     up, hold, down = tempo
-    local = np.arange(0.0, up + min(hold, 2.0) + down, 1.0 / fps)
+    step = 1.0 / min(fps, 15.0)
+    local = np.arange(0.0, up + min(hold, 2.0) + down, step)
     phase = rep_profile(local, up, min(hold, 2.0), down)
     need_s = rule.min_duration_s + 0.2
     mags = np.arange(0.0, 62.0, 2.0)
@@ -185,7 +201,7 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
                              {k: v * mm * np.tile(env, m) for k, v in pattern.items()})
             vals = measure(pose_landmarks(dofs, body), camera, all_names)
             e = np.nan_to_num(_fault_values(spec, rule, sides, vals, rest), nan=-1e9).reshape(m, f)
-            good = np.nonzero((e >= margin(rule)).sum(axis=1) / fps >= need_s)[0]
+            good = np.nonzero((e >= margin(rule)).sum(axis=1) * step >= need_s)[0]
             if not good.size:
                 continue
             i = int(good[0])

@@ -24,7 +24,7 @@ from tracking.series import PoseSeries
 from tracking.virtual_patient.body import BodyShape, pose_landmarks
 from tracking.virtual_patient.calibrate import (amplitude_for, fault_injection, measure,
                                                 pose_dofs, primary_names, primary_value,
-                                                envelope, rep_profile)
+                                                Faults, fault_dofs, rep_profile)
 from tracking.virtual_patient.camera import Camera, series_from_points
 
 SIDE_NAMES = {"l": "left", "r": "right"}
@@ -164,17 +164,35 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
                  else {i + 1: tuple(faults) for i in range(n)})
     # (sides, amplitude, faults, counted) per movement, partial ones included.
     plan: list[tuple[tuple[str, ...], float, tuple[str, ...], bool]] = []
+    notes: list[str] = []
+    injected: list[Faults] = []
     for i, sides in enumerate(schedule):
-        amp = amplitude_for(spec, sides, camera, body, spec.primary.start + sign * float(roms[i]))
-        plan.append((sides, amp, tuple(fault_map.get(i + 1, ())), True))
+        peak = spec.primary.start + sign * float(roms[i])
+        amp = amplitude_for(spec, sides, camera, body, peak)
+        names = tuple(fault_map.get(i + 1, ()))
+        shown: Faults = ()
+        for name in names:
+            delta, mag, note, window = fault_injection(spec, name, sides, camera, body, amp,
+                                                       (up, hold, down), fps)
+            notes.append(f"rep {i + 1}: {name} magnitude {mag:.0f} ({note})")
+            shown += ((tuple(sorted(delta.items())), window),)
+        if shown:  # the patient still reaches the range while compensating (when possible)
+            try:
+                amp = amplitude_for(spec, sides, camera, body, peak, shown)
+            except ValueError:
+                notes.append(f"rep {i + 1}: range not reachable with the fault")
+        plan.append((sides, amp, names, True))
+        injected.append(shown)
     first = schedule[0] if schedule else ("l", "r")
     if partial_start:
         a = amplitude_for(spec, first, camera, body, spec.primary.target)
         plan.insert(0, (first, partial_start * a, (), False))
+        injected.insert(0, ())
     if partial_end:
         last = schedule[-1] if schedule else first
         a = amplitude_for(spec, last, camera, body, spec.primary.target)
         plan.append((last, partial_end * a, (), False))
+        injected.append(())
 
     # Timeline: lead-in, then per movement up / hold / down / pause.
     rep_len = up + hold + down + pause
@@ -185,19 +203,11 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
     phase = rep_profile(np.where(k < 0, -1.0, local), up, hold, down)
 
     dofs: dict[str, np.ndarray] = {}
-    notes: list[str] = []
     idx_all = np.arange(t.size)
     for j, (sides, amp, names, _) in enumerate(plan):
         sel = (k == j) | ((k < 0) & (j == 0))
-        fault_dofs: dict[str, np.ndarray] = {}
-        for name in names:
-            delta, mag, note, window = fault_injection(spec, name, sides, camera, body, amp,
-                                                       (up, hold, down), fps)
-            env = envelope(phase, window)
-            notes.append(f"rep {j + 1}: {name} magnitude {mag:.0f} ({note})")
-            for key, v in delta.items():
-                fault_dofs[key] = fault_dofs.get(key, 0.0) + v * env[sel]
-        part = pose_dofs(spec, sides, phase[sel], np.full(sel.sum(), amp), fault_dofs)
+        fdofs = fault_dofs(injected[j], phase[sel])
+        part = pose_dofs(spec, sides, phase[sel], np.full(sel.sum(), amp), fdofs)
         # Blend into the next movement's start pose during the pause (alternating stances).
         if j + 1 < len(plan):
             nxt = pose_dofs(spec, plan[j + 1][0], np.zeros(1), np.zeros(1))
