@@ -1,8 +1,9 @@
 """Orchard: reach overhead to pick fruit hanging at the patient's reach; squat to gather
-windfalls from the grass. Every RepCompleted puts the next fruit into the crate.
+windfalls. Every RepCompleted puts the next fruit into the crate.
 
 The patient stands at the origin facing +y under an apple tree whose lowest fruit hangs at
-``Reach.overhead``; windfalls lie in front of the feet. Which fruit a rep takes depends on
+``Reach.overhead``; the windfalls lie on a sawn stump in front of the feet whose top is at
+``Reach.low`` (on the grass when that is near the floor). Which fruit a rep takes depends on
 the exercise (ids with "squat", "sit", "lunge", "bend" gather from the ground).
 """
 from __future__ import annotations
@@ -161,13 +162,19 @@ class Orchard(Scene):
             sm.cylinder(0.008, 0.45, mat.BARK, xform((0, 0, 0.06)), segments=3, caps=False)
             fruit.attachNewNode(sm.node("stem"))
             self.hanging.append(fruit)
+        sm = MeshBuilder()  # a sawn stump: windfalls rest on it at the patient's low reach
+        sm.cylinder(0.38, 1.0, pal["bark"], segments=12, top_radius=0.34)
+        sm.cylinder(0.33, 0.01, mat.WOOD_LIGHT, xform((0, 0, 1.0)), segments=12)
+        sm.cylinder(0.22, 0.012, mat.shade(mat.WOOD_LIGHT, 0.85), xform((0, 0, 1.0)), segments=12)
+        self.stump = node.attachNewNode(sm.node("stump"))
+        self.stump.setPos(0, 0.62, 0)
         for i in range(cnt["ground_fruit"]):
             fm = MeshBuilder()
             props.fruit(fm, (0, 0, 0), pal["fruit_ripe"] if i % 3 else pal["fruit_alt"], 0.07,
                         pal["leaf"])
             f = node.attachNewNode(fm.node(f"windfall-{i}"))
             a = 2 * np.pi * i / cnt["ground_fruit"]
-            f.setPos(np.cos(a) * 0.42, 0.42 + np.sin(a) * 0.16 + 0.08, 0.065)
+            f.setPos(np.cos(a) * 0.2, 0.62 + np.sin(a) * 0.16, 0.065)
             f.setH(rng.uniform(0, 360))
             self.windfalls.append(f)
 
@@ -176,6 +183,12 @@ class Orchard(Scene):
         top = float(np.clip(self.reach.overhead, 1.4, 2.5))
         ty = lay["hero_tree_distance"]
         self.hero.setPos(0.15, ty, top + 0.25)
+        low = float(np.clip(self.reach.low - 0.08, 0.0, 1.0))  # top of the stump
+        self.stump.setSz(max(low, 1e-3))
+        (self.stump.show if low >= 0.03 else self.stump.hide)()
+        for f in self.windfalls:
+            if f not in self.in_crate:
+                f.setZ(low + 0.065)
         n = len(self.hanging)
         for i, f in enumerate(self.hanging):
             if f in self.in_crate:

@@ -157,8 +157,11 @@ def test_kitchen_shelves_follow_the_calibrated_reach(make):
 
 def test_orchard_picks_overhead_and_gathers_with_squats(make):
     scene = make("orchard")
-    scene.set_reach({"overhead": 1.9})
+    scene.set_reach({"overhead": 1.9, "low": 0.6})
     assert all(abs(f.getZ() - 1.9) < 0.1 for f in scene.hanging)
+    assert all(abs(f.getZ() - 0.585) < 0.01 for f in scene.windfalls)  # on the stump
+    scene.set_reach({"low": 0.05})
+    assert all(f.getZ() < 0.1 for f in scene.windfalls) and scene.stump.isHidden()
     scene.set_exercise("shoulder_flexion")
     scene.on_event(RepCompleted())
     scene.set_exercise("squat")

@@ -24,6 +24,7 @@ Color = tuple[float, float, float, float]
 class Palette:
     """Colours of the figure (RGBA 0..1)."""
 
+    sleeve: float = 0.5  #: fraction of the upper arm the shirt's sleeve covers (1: to the elbow)
     skin: Color = (0.87, 0.68, 0.56, 1.0)
     shirt: Color = (0.16, 0.42, 0.78, 1.0)
     trousers: Color = (0.20, 0.20, 0.26, 1.0)
@@ -42,7 +43,7 @@ BODY_TO_PANDA = LMatrix4f(1, 0, 0, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 0, 0, 1)
 #: (name, from, to, radius at from, radius at to, palette colour)
 LIMBS: tuple[tuple[str, L, L, float, float, str], ...] = tuple(
     item for side in ("LEFT", "RIGHT") for item in (
-        (f"{side}_upper_arm", L[f"{side}_SHOULDER"], L[f"{side}_ELBOW"], 0.050, 0.041, "shirt"),
+        (f"{side}_upper_arm", L[f"{side}_SHOULDER"], L[f"{side}_ELBOW"], 0.047, 0.039, "skin"),
         (f"{side}_forearm", L[f"{side}_ELBOW"], L[f"{side}_WRIST"], 0.037, 0.027, "skin"),
         (f"{side}_thumb", L[f"{side}_WRIST"], L[f"{side}_THUMB"], 0.014, 0.010, "skin"),
         (f"{side}_thigh", L[f"{side}_HIP"], L[f"{side}_KNEE"], 0.082, 0.056, "trousers"),
@@ -117,6 +118,10 @@ class PatientFigure:
         for lm, r, col in JOINTS:
             np_ = self._attach(f"joint-{lm.name}", *meshes.ellipsoid((r, r, r), segs=16, rings=10), col)
             self._joints.append((np_, int(lm)))
+        self._sleeves: list[tuple[NodePath, int, int]] = []
+        for side in ("LEFT", "RIGHT"):
+            np_ = self._attach(f"{side}_sleeve", *meshes.tube(0.054, 0.047), "shirt")
+            self._sleeves.append((np_, int(L[f"{side}_SHOULDER"]), int(L[f"{side}_ELBOW"])))
         self._neck = self._attach("neck", *meshes.tube(0.060, 0.052), "skin")
         self._head = self._build_head()
         self._hands = [self._build_hand(side) for side in ("LEFT", "RIGHT")]
@@ -196,6 +201,10 @@ class PatientFigure:
         self.pose_points = p
         for node, a, b in self._limbs:
             d = p[b] - p[a]
+            u, w = _perp(d)
+            node.set_mat(_frame_matrix(u, d, w, p[a]))
+        for node, a, b in self._sleeves:
+            d = (p[b] - p[a]) * self.palette.sleeve
             u, w = _perp(d)
             node.set_mat(_frame_matrix(u, d, w, p[a]))
         for node, i in self._joints:
