@@ -47,6 +47,7 @@ class Kitchen(Scene):
         self.items: list[tuple[NodePath, str, int]] = []  # node, group, slot
         self.in_basket: list[NodePath] = []
         self.flights = Flights()
+        self._clock = 0.0
 
     # --- building --------------------------------------------------------------
     def _build_static(self, node: NodePath) -> None:
@@ -197,8 +198,6 @@ class Kitchen(Scene):
             else:
                 target.setColorScale(pulse, pulse, pulse * 0.85, 1)
         self._clock += dt
-
-    _clock = 0.0
 
     def avatar_anchor(self) -> tuple[Point3, float]:
         return Point3(0, 0, 0), 0.0

@@ -283,3 +283,18 @@ def test_settings_file_errors(tmp_path: Path):
     other.write_text((ASSET_DIR / "shore.toml").read_text())
     with pytest.raises(InputError, match="expected 'kitchen'"):
         load_settings("kitchen", SCENES["shore"].SCHEMA, other)
+
+
+def test_reacts_to_the_tracker_s_real_event_classes(make):
+    events = pytest.importorskip("tracking.exercise.events")
+    scene = make("stepping_stones")
+    assert scene.on_event(events.HoldProgress(t_s=1.0, side="", elapsed_s=3.0, target_s=12.0))
+    assert scene.hold == pytest.approx(0.25)
+    assert scene.on_event(events.HoldCompleted(t_s=13.0, side="", held_s=12.0))
+    assert scene.index == 1
+    kitchen = make("kitchen")
+    kitchen.set_exercise("shoulder_abduction")
+    assert kitchen.on_event(events.RepCompleted(t_s=2.0, side="right"))
+    assert kitchen.in_basket[0].getX() > 0  # the right-side stand (+x: the patient's right)
+    assert kitchen.on_event(events.FormFault(t_s=2.5, side="", name="trunk_lean", cue="Stand tall"))
+    assert kitchen.on_event(events.SetCompleted(t_s=3.0, side="", set_index=1, reps=1))
