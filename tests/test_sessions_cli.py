@@ -1,47 +1,56 @@
 """The patient and sessions commands, end to end through the CLI."""
 from __future__ import annotations
 
-import os
-import subprocess
+import io
 import sys
+
+import pytest
 
 from game.sessions.recorder import SessionRecorder
 from game.sessions.store import open_store
 from game.sessions.synthetic import record_synthetic_session, synthetic_frame, utc
 
 
-def _cli(tmp_path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = dict(os.environ, PHYSIOQUEST_DATA_DIR=str(tmp_path))
-    env.pop("PHYSIOQUEST_DB", None)
-    return subprocess.run([sys.executable, "-m", "game.cli", *args], capture_output=True, text=True, env=env,
-                          input=stdin, timeout=120)
+class _Run:
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
 
 
-def test_patient_add_list_delete(tmp_path) -> None:
-    assert _cli(tmp_path, "patient", "list").stdout.strip() == "no patients"
-    r = _cli(tmp_path, "patient", "add", "P-17", "--name", "Ann")
-    assert r.returncode == 0 and "added patient P-17" in r.stdout
-    r = _cli(tmp_path, "patient", "add", "P-17")
-    assert r.returncode == 2 and "already exists" in r.stderr
-    assert _cli(tmp_path, "patient", "add", "bad id!").returncode == 2
-    os.environ["PHYSIOQUEST_DATA_DIR"] = str(tmp_path)
-    try:
-        with open_store() as store:
-            record_synthetic_session(store, "P-17", utc(2026, 11, 2), sets=1, reps=2)
-    finally:
-        del os.environ["PHYSIOQUEST_DATA_DIR"]
-    r = _cli(tmp_path, "patient", "list")
-    assert "P-17" in r.stdout and "Ann" in r.stdout and "1 session" in r.stdout
-    r = _cli(tmp_path, "patient", "delete", "P-17", stdin="no\n")
-    assert r.returncode == 1 and "not deleted" in r.stdout
-    r = _cli(tmp_path, "patient", "delete", "P-17", stdin="P-17\n")
-    assert r.returncode == 0 and "1 sessions, 2 reps" in r.stdout
-    assert _cli(tmp_path, "patient", "list").stdout.strip() == "no patients"
-    assert _cli(tmp_path, "patient", "delete", "P-17", "--yes").returncode == 2
-
-
-def test_sessions_list_and_show(tmp_path, monkeypatch) -> None:
+@pytest.fixture()
+def cli(tmp_path, monkeypatch, capsys):
+    """Run ``physioquest ARGS`` in this process (stdin from ``stdin``); returns code and output."""
+    from game.cli import main
     monkeypatch.setenv("PHYSIOQUEST_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PHYSIOQUEST_DB", raising=False)
+
+    def run(*args: str, stdin: str = "") -> _Run:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(args))
+        out = capsys.readouterr()
+        return _Run(code, out.out, out.err)
+    return run
+
+
+def test_patient_add_list_delete(cli) -> None:
+    assert cli("patient", "list").stdout.strip() == "no patients"
+    r = cli("patient", "add", "P-17", "--name", "Ann")
+    assert r.returncode == 0 and "added patient P-17" in r.stdout
+    r = cli("patient", "add", "P-17")
+    assert r.returncode == 2 and "already exists" in r.stderr
+    assert cli("patient", "add", "bad id!").returncode == 2
+    with open_store() as store:
+        record_synthetic_session(store, "P-17", utc(2026, 11, 2), sets=1, reps=2)
+    r = cli("patient", "list")
+    assert "P-17" in r.stdout and "Ann" in r.stdout and "1 session" in r.stdout
+    r = cli("patient", "delete", "P-17", stdin="no\n")
+    assert r.returncode == 1 and "not deleted" in r.stdout
+    r = cli("patient", "delete", "P-17", stdin="P-17\n")
+    assert r.returncode == 0 and "1 sessions, 2 reps" in r.stdout
+    assert cli("patient", "list").stdout.strip() == "no patients"
+    assert cli("patient", "delete", "P-17", "--yes").returncode == 2
+
+
+def test_sessions_list_and_show(cli) -> None:
     with open_store() as store:
         a = record_synthetic_session(store, "P1", utc(2026, 11, 2, 9), sets=2, reps=3, pain_before=5, pain_after=3)
         b = record_synthetic_session(store, "P2", utc(2026, 11, 3, 9), sets=1, reps=2)
@@ -49,22 +58,22 @@ def test_sessions_list_and_show(tmp_path, monkeypatch) -> None:
         rec.add_frame(synthetic_frame(0.0))
         rec.flush()
         store._execute("UPDATE sessions SET pid = 0, heartbeat_at = 0 WHERE id = ?", (rec.session_id,))
-    r = _cli(tmp_path, "sessions", "list")
+    r = cli("sessions", "list")
     lines = r.stdout.strip().splitlines()
     assert r.returncode == 0 and len(lines) == 3
     assert lines[0].startswith(a.id) and "6 reps" in lines[0] and "finished" in lines[0]
     assert "interrupted" in lines[2]  # found dead on this open
-    r = _cli(tmp_path, "sessions", "list", "--patient", "P2")
+    r = cli("sessions", "list", "--patient", "P2")
     assert r.stdout.strip().splitlines()[0].startswith(b.id) and len(r.stdout.strip().splitlines()) == 1
-    r = _cli(tmp_path, "sessions", "show", a.id[:15])
+    r = cli("sessions", "show", a.id[:15])
     out = r.stdout
     assert r.returncode == 0 and f"session {a.id}" in out
     assert "pain before 5/10" in out and "pain after  3/10" in out
     assert "set 1 seated_knee_extension: 3 reps of 3" in out and "set 2 seated_knee_extension" in out
     assert out.count("    rep ") == 6
-    r = _cli(tmp_path, "sessions", "show", "nope")
+    r = cli("sessions", "show", "nope")
     assert r.returncode == 2 and "no session 'nope'" in r.stderr and "Traceback" not in r.stderr
-    assert _cli(tmp_path, "sessions", "list", "--patient", "ghost").returncode == 2
+    assert cli("sessions", "list", "--patient", "ghost").returncode == 2
 
 
 def test_game_recorder_factory(tmp_path, monkeypatch) -> None:
