@@ -11,7 +11,7 @@ done
 if [ -z "$bindir" ] && command -v initdb >/dev/null; then bindir=$(dirname "$(command -v initdb)"); fi
 
 as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then su -s /bin/sh postgres -c "$*"; else sh -c "$*"; fi
+  if [ "$(id -u)" -eq 0 ]; then su -s /bin/sh postgres -c "cd / && $*"; else sh -c "$*"; fi
 }
 
 case "${1:-}" in

@@ -153,3 +153,14 @@ def test_export_cli(store, tmp_path) -> None:
     r = subprocess.run([sys.executable, "-m", "game.cli", "export", "billing", "--patient", "P2", "--month",
                         "11/2026", "--db", db], capture_output=True, text=True)
     assert r.returncode == 2 and "--month" in r.stderr
+
+
+def test_export_errors_are_one_line(store, tmp_path) -> None:
+    from game.cli import main
+    ids = _history(store)
+    store.add_patient("P3")
+    db = str(store.path)
+    assert main(["export", "csv", "--patient", "P3", "--session", ids[0], "--db", db]) == 2
+    assert main(["export", "fhir", "--patient", "P3", "--session", ids[0], "--db", db]) == 2
+    assert main(["export", "csv", "--patient", "P2", "--out", str(tmp_path), "--db", db]) == 2
+    assert main(["export", "csv", "--patient", "P2", "--out", str(tmp_path / "no" / "x.csv"), "--db", db]) == 2

@@ -18,6 +18,9 @@ def reps_csv(store: Any, patient_id: str, session_id: str | None = None) -> str:
     """CSV text of the patient's repetitions (or one session's). Sets and reps count from 1."""
     store.get_patient(patient_id)
     sessions = [store.get_session(session_id)] if session_id else store.list_sessions(patient_id)
+    if session_id and sessions[0].patient_id != patient_id:
+        from tracking.errors import InputError
+        raise InputError(None, f"session {sessions[0].id} belongs to patient {sessions[0].patient_id}, not {patient_id}")
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)

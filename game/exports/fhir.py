@@ -63,6 +63,9 @@ def fhir_bundle(store: Any, patient_id: str, session_id: str | None = None) -> d
     """The patient's (or one session's) results as a FHIR R4 collection Bundle (a dict)."""
     patient = store.get_patient(patient_id)
     sessions = [store.get_session(session_id)] if session_id else store.list_sessions(patient_id)
+    if session_id and sessions[0].patient_id != patient_id:
+        from tracking.errors import InputError
+        raise InputError(None, f"session {sessions[0].id} belongs to patient {sessions[0].patient_id}, not {patient_id}")
     patient_ref = _urn("patient", patient.id)
     entries = [{"fullUrl": patient_ref, "resource": {
         "resourceType": "Patient", "id": str(uuid.uuid5(_NS, f"patient/{patient.id}")),
