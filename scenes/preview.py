@@ -14,16 +14,28 @@ import numpy as np
 def offscreen_base(width: int = 1280, height: int = 720) -> Any:
     """A ShowBase rendering into an offscreen buffer (no window, no audio)."""
     from panda3d.core import loadPrcFileData
-    loadPrcFileData("scenes-preview", f"window-type offscreen\naudio-library-name null\n"
-                                      f"win-size {width} {height}\nsync-video false\n"
-                                      "notify-level-display error\nnotify-level-device fatal")
+    page = loadPrcFileData("scenes-preview", f"window-type offscreen\naudio-library-name null\n"
+                                             f"win-size {width} {height}\nsync-video false\n"
+                                             "notify-level-display error\n"
+                                             "notify-level-device fatal")
     from direct.showbase.ShowBase import ShowBase
     base = ShowBase(windowType="offscreen")
+    base._pq_prc_page = page
     base.disableMouse()
     base.camLens.setNearFar(0.1, 1200.0)
     base.camLens.setFov(60)
     base.win.setClearColor((0.5, 0.5, 0.5, 1))
     return base
+
+
+def close_base(base: Any) -> None:
+    """Destroy a ShowBase made by ``offscreen_base`` and drop its settings, so that another
+    ShowBase (another test module's) can be made in the same process."""
+    from panda3d.core import unloadPrcFile
+    page = getattr(base, "_pq_prc_page", None)
+    base.destroy()
+    if page is not None:
+        unloadPrcFile(page)
 
 
 def place_camera(base: Any, scene: Any) -> None:

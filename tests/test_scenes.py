@@ -14,7 +14,7 @@ pytest.importorskip("panda3d")
 
 from scenes import SCENE_NAMES, SCENES, create_scene, scene_for_exercise  # noqa: E402
 from scenes.base import hold_fraction  # noqa: E402
-from scenes.preview import frame_pixels, offscreen_base, render_frames  # noqa: E402
+from scenes.preview import close_base, frame_pixels, offscreen_base, render_frames  # noqa: E402
 from scenes.settings import ASSET_DIR, load_settings, parse_settings  # noqa: E402
 from tracking.errors import InputError  # noqa: E402
 
@@ -50,7 +50,12 @@ class SetCompleted:
 @pytest.fixture(scope="module")
 def base():
     existing = getattr(builtins, "base", None)  # another test module may own the ShowBase
-    return existing if existing is not None else offscreen_base(320, 180)
+    if existing is not None:
+        yield existing
+        return
+    made = offscreen_base(320, 180)
+    yield made
+    close_base(made)  # leave no ShowBase behind for other test modules
 
 
 @pytest.fixture
@@ -298,3 +303,4 @@ def test_reacts_to_the_tracker_s_real_event_classes(make):
     assert kitchen.in_basket[0].getX() > 0  # the right-side stand (+x: the patient's right)
     assert kitchen.on_event(events.FormFault(t_s=2.5, side="", name="trunk_lean", cue="Stand tall"))
     assert kitchen.on_event(events.SetCompleted(t_s=3.0, side="", set_index=1, reps=1))
+
