@@ -164,3 +164,10 @@ def test_export_errors_are_one_line(store, tmp_path) -> None:
     assert main(["export", "fhir", "--patient", "P3", "--session", ids[0], "--db", db]) == 2
     assert main(["export", "csv", "--patient", "P2", "--out", str(tmp_path), "--db", db]) == 2
     assert main(["export", "csv", "--patient", "P2", "--out", str(tmp_path / "no" / "x.csv"), "--db", db]) == 2
+
+
+def test_whole_minutes_keep_the_days_total() -> None:
+    from game.exports.billing import whole_minutes
+    assert whole_minutes({"97110": 4.9, "97530": 3.9}) == {"97110": 5, "97530": 3}  # 8.8 -> 8 min
+    assert sum(whole_minutes({"97110": 4.9, "97530": 3.9}).values()) == 8
+    assert whole_minutes({"97110": 20.0, "97530": 10.5}) == {"97110": 20, "97530": 10}

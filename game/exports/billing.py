@@ -4,7 +4,8 @@
   (therapeutic exercise) and 97530 (therapeutic activities), units by the CMS 8-minute rule:
   total units from the day's total timed minutes (8-22 min = 1, 23-37 = 2, ...), each code
   first gets its full 15-minute units, remaining units go to the codes with the most minutes
-  left over. Minutes are whole minutes, rounded down.
+  left over. Minutes are whole minutes: the day's total rounded down, split over codes by
+  largest remainders.
 - Remote therapeutic monitoring: days with recorded data per 30-day period, from the first
   day with data; CPT 98977 (musculoskeletal device supply) needs data on at least 16 days.
 Exercise time and its split: game.reports.stats. Code per exercise: the plan's ``cpt`` field,
@@ -47,6 +48,16 @@ def allocate_units(minutes_by_code: dict[str, int]) -> dict[str, int]:
         code = min((c for c in units if units[c] > 0), key=lambda c: left[c])
         units[code] -= 1
     return units
+
+
+def whole_minutes(minutes_by_code: dict[str, float]) -> dict[str, int]:
+    """Whole minutes per code that add up to the day's total rounded down (largest remainders)."""
+    total = int(sum(minutes_by_code.values()) + 1e-9)
+    out = {c: int(m + 1e-9) for c, m in sorted(minutes_by_code.items())}
+    rest = sorted(out, key=lambda c: -(minutes_by_code[c] - out[c]))
+    for c in rest[:max(0, total - sum(out.values()))]:
+        out[c] += 1
+    return out
 
 
 def code_for(exercise_id: str, plan: Any) -> str:
@@ -106,7 +117,7 @@ def billing_summary(store: Any, patient_id: str, month: str | None = None) -> di
     for day in sorted(per_day):
         if month and day.strftime("%Y-%m") != month:
             continue
-        mins = {c: int(m + 1e-9) for c, m in sorted(per_day[day].items())}
+        mins = whole_minutes(per_day[day])
         days.append(DayBilling(day.isoformat(), sessions_per_day[day], mins, allocate_units(mins)))
     months: dict[str, dict[str, Any]] = {}
     for d in days:
