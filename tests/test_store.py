@@ -243,3 +243,17 @@ def test_sessions_of_other_stations_need_a_stale_heartbeat(store) -> None:
     assert store.mark_interrupted() == ["S-stale"]
     assert store.get_session("S-fresh").status == RECORDING
     assert store.get_session("S-stale").status == INTERRUPTED
+
+
+def test_frames_going_back_in_time_are_skipped(store) -> None:
+    from tracking.series import PoseFrame
+    rec = SessionRecorder(store, "P7", None, "park", "synthetic", flush_interval_s=0.05)
+    for t in (0.0, 33.0, 66.0, 10.0, float("nan"), 99.0):
+        rec.add_frame(synthetic_frame(t))
+    no_world = synthetic_frame(132.0)
+    rec.flush()
+    rec.add_frame(PoseFrame(no_world.t_ms, no_world.xyzv, None))  # a backend without world landmarks
+    s = rec.finish()
+    series = load_session_series(store, s.id)
+    assert list(series.t_ms) == [0.0, 33.0, 66.0, 99.0, 132.0] and rec.frames_skipped == 2
+    assert series.world is not None and np.isnan(series.world[-1]).all() and np.isfinite(series.world[0]).any()

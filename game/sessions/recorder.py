@@ -49,6 +49,9 @@ class SessionRecorder:
         self.error: Exception | None = None  #: last write error (data kept and retried)
         self.close_store_on_finish = False  #: set by factories that opened the store for us
         self.frames_committed = 0
+        self.frames_skipped = 0
+        self._frame_seen = False
+        self._last_frame_t = 0.0
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._frames: list[PoseFrame] = []
@@ -73,11 +76,19 @@ class SessionRecorder:
 
     # -- what the game calls ----------------------------------------------------------------
     def add_frame(self, frame: PoseFrame) -> None:
-        """One tracked frame (its ``t_ms`` is the session clock for events and reps)."""
+        """One tracked frame (its ``t_ms`` is the session clock for events and reps). A frame
+        older than the last one (a source that restarted its clock) is skipped and counted in
+        ``frames_skipped``: a stored series never goes back in time."""
+        t = float(frame.t_ms)
         with self._lock:
             self._check_open()
+            if not np.isfinite(t) or (self._frame_seen and t < self._last_frame_t):
+                self.frames_skipped += 1
+                return
+            self._frame_seen = True
+            self._last_frame_t = t
             self._frames.append(frame)
-            self._last_t_ms = float(frame.t_ms)
+            self._last_t_ms = t
 
     def add_event(self, event: Any, payload: Mapping[str, Any] | None = None,
                   t_ms: float | None = None) -> None:
@@ -198,7 +209,10 @@ class SessionRecorder:
                 self._wake.wait(self.flush_interval_s)
                 if self._stop:
                     return
-            self._write_pending(raise_errors=False)
+            try:
+                self._write_pending(raise_errors=False)
+            except Exception as exc:  # never let the writer die: keep the error, try again
+                self.error = exc
 
     def _take(self) -> tuple[list[Chunk], list[Event], list[SetRecord], list[RepRecord], list[PainCheckin]]:
         with self._lock:

@@ -344,6 +344,10 @@ class Store(ABC):
         meta = SeriesMeta.from_dict(json.loads(meta_rows[0][0] or "{}"))
         parts = [decode_chunk(d, meta) for (d,) in self._rows(
             "SELECT data FROM landmark_chunks WHERE session_id = ? ORDER BY seq", (s.id,))]
+        if any(p.world is not None for p in parts):  # keep world landmarks if only some chunks lack them
+            parts = [p if p.world is not None else PoseSeries(
+                p.t_ms, p.xyzv, np.full((len(p), p.xyzv.shape[1], 3), np.nan, np.float32), p.flags, meta)
+                for p in parts]
         return PoseSeries.concat(parts, meta) if parts else PoseSeries.empty(meta)
 
 
