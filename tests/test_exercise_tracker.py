@@ -216,3 +216,23 @@ def test_one_side_at_a_time_and_side_choice():
     assert analyze_series(s, "side_lunge", side="left").rep_count == 3  # asked for: the left's 40 degrees count
     with pytest.raises(ValueError):
         ExerciseTracker(get_spec("squat"), side="up")
+
+
+def test_alternation_with_overlap_and_a_wobbling_idle_side():
+    # marching: each knee starts rising while the other is still coming down
+    t = np.arange(int(12 * FPS)) / FPS
+    ph = 2 * np.pi * t / 2.0
+    left = np.where(t > 0.5, 60 * np.clip(np.sin(ph), 0, None), 0.0)
+    right = np.where(t > 0.5, 60 * np.clip(np.sin(ph - np.pi * 0.8), 0, None), 0.0)
+    s = pose_series(t, {"hip_flexion_l": left, "hip_flexion_r": right}, yaw_deg=0)
+    r = analyze_series(s, "marching_in_place")
+    sides = [p.side for p in r.reps]
+    assert sides[:2] == ["left", "right"] and len(sides) >= 10
+    assert all(a != b for a, b in zip(sides, sides[1:]))
+    assert all(p.rom_deg == pytest.approx(60, abs=4) for p in r.reps)
+    # the right arm extends 45 degrees three times; the idle left arm wobbles by 12
+    t, right = bumps(3, period=2.5, amp=45, rest=1.0)
+    left = 12 * (1 + np.sin(2 * np.pi * t / 1.3)) / 2
+    s = pose_series(t, {"shoulder_flexion_r": -right, "shoulder_flexion_l": -left}, yaw_deg=90)
+    r = analyze_series(s, "shoulder_extension")
+    assert [p.side for p in r.reps] == ["right"] * 3

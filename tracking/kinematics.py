@@ -144,6 +144,10 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         r = _project(g.fwd_body, a)
         side_sign = -1.0 if d.side == "l" else 1.0
         v = np.degrees(np.arctan2(side_sign * _dot(np.cross(_unit(r), fp), a), _dot(_unit(r), fp)))
+        # a straight elbow has no rotation to see: trust grows with the forearm's bend
+        bend = np.linalg.norm(fp, axis=-1) / np.linalg.norm(wr - el, axis=-1)
+        return np.asarray(v, np.float64), g.conf(sorted(set(pts) | set(_TRUNK))) * np.clip(
+            (np.nan_to_num(bend) - 0.3) / 0.4, 0.0, 1.0)
     elif k == "valgus":
         hip, knee, ank = (P[:, i] for i in pts)
         n = g.n_front

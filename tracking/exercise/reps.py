@@ -4,10 +4,12 @@ The signal is normalised to progress ``p = (value - start) / (target - start)`` 
 starting position, 1 at the target, whatever the direction). With ``m = min_range / span``:
 
 - progress below 0 (past the start, away from the target) counts as 0;
-- at rest the detector tracks a baseline ``b`` (the lowest progress seen, rising slowly by
-  ``m / 4`` per second so a changed resting posture is followed);
+- at rest the detector tracks a baseline ``b``: the lowest progress over the last 3 s (so a
+  changed resting posture is followed, but a slow start of a movement is not);
 - a repetition starts when ``p >= b + m / 2``; its start time is the last rest sample with
-  ``p <= b + m / 5`` (movement onset);
+  ``p <= b + m / 10`` (movement onset). While held back (``may_start=False``: the other side
+  is mid-repetition) the start threshold rides on the current value, so only movement made
+  after the other side finished can start a repetition (its range is still measured from ``b``);
 - it ends when ``p`` falls back to ``b + 0.4 (P - b)`` (``P`` the peak): the way back
   covered 60% of the excursion. It counts when ``P - b >= m`` and it lasted at least
   ``min_duration_s``; otherwise it is abandoned;
@@ -19,11 +21,14 @@ starting position, 1 at the target, whatever the direction). With ``m = min_rang
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from tracking.exercise.holds import HoldTimer
 
 REST, MOVING = 0, 1
+#: the resting baseline is the lowest progress over this many seconds
+BASELINE_WINDOW_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,9 @@ class RepDetector:
     _b: float | None = None
     _b_value: float = 0.0
     _t_low: float = 0.0
+    _floor: float | None = None
+    last_value: float = float("nan")
+    _win: deque = field(default_factory=deque)
     _last_t: float | None = None
 
     def __post_init__(self) -> None:
@@ -93,7 +101,20 @@ class RepDetector:
 
     def _reset(self) -> None:
         self._buf.clear()
+        self._win.clear()
         self._b = None
+
+    @property
+    def confirmed(self) -> bool:
+        """In a repetition that has already covered the minimum range."""
+        return (self.state == MOVING and self.rep is not None and self._b is not None
+                and self.rep.peak_p - self._b >= self._m - 1e-9)
+
+    def cancel(self) -> None:
+        """Drop the repetition in progress (the other side is the one moving); the signal
+        must come back to rest before this detector can start again."""
+        self.state, self.rep = REST, None
+        self._floor = self.progress(self.last_value) if self.last_value == self.last_value else None
 
     def update(self, t_s: float, value: float, conf: float, may_start: bool = True) -> Outcome:
         """Feed one sample; ``may_start=False`` keeps a new repetition from starting."""
@@ -113,8 +134,8 @@ class RepDetector:
                 abandoned = "lost sight of the movement"
                 self.state, self.rep = REST, None
             self._reset()
-        dt = 0.0 if self._last_t is None else t_s - self._last_t
         self._last_t = t_s
+        self.last_value = value
         buf = self._buf
         buf.append((value - params.start) / self._span)
         if len(buf) > 3:
@@ -124,15 +145,27 @@ class RepDetector:
             p = 0.0  # beyond the start, away from the target, is just "at the start"
         m = self._m
         if self.state == REST:
-            if self._b is None or p < self._b:
-                self._b = p
-            else:
-                self._b = min(p, self._b + 0.25 * m * dt)
-            b = self._b
-            if p <= b + 0.2 * m:
+            win = self._win  # monotonic deque: the minimum over the last BASELINE_WINDOW_S
+            while win and win[-1][1] >= p:
+                win.pop()
+            win.append((t_s, p))
+            while win[0][0] < t_s - BASELINE_WINDOW_S:
+                win.popleft()
+            self._b = b = win[0][1]
+            if p <= b + 0.1 * m:
                 self._t_low = t_s
-            if p >= b + 0.5 * m and may_start:
+            # held back (the other side is mid-repetition): the start threshold rides on the
+            # current value, so movement made while held back does not count towards a start
+            floor = self._floor
+            if not may_start:
+                floor = p
+            elif floor is not None:
+                floor = None if p <= b else min(floor, p)
+            self._floor = floor
+            base = b if floor is None else max(b, floor)
+            if p >= base + 0.5 * m and may_start:
                 self.state = MOVING
+                self._floor = None
                 self.rep = OpenRep(self._t_low, self.value_of(b), p, t_s, self.value_of(p), conf)
                 self.hold.reset()
                 started = True
@@ -153,6 +186,8 @@ class RepDetector:
                 rep.end_s = t_s
                 self.state, self.rep = REST, None
                 self._b, self._t_low = p, t_s
+                self._win.clear()
+                self._win.append((t_s, p))
                 if rep.peak_p - b < m - 1e-9:
                     abandoned = "did not reach the minimum range"
                 elif rep.end_s - rep.start_s < params.min_duration_s:

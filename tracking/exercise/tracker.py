@@ -153,10 +153,16 @@ class ExerciseTracker:
             self.last_primary[ch.side] = (v, c)
             det = ch.detector
             # one side at a time: the other side's sympathetic movement is not a repetition
-            may_start = not any(o.detector.state == MOVING for o in self.channels if o is not ch)
+            others = [o for o in self.channels if o is not ch]
+            may_start = not any(o.detector.confirmed for o in others)
             out = det.update(t_s, v, c, may_start)
             if out.abandoned:
                 events.append(RepAbandoned(t_s, ch.side, out.abandoned))
+            if det.confirmed:
+                for o in others:
+                    if o.detector.state == MOVING and not o.detector.confirmed:
+                        o.detector.cancel()
+                        events.append(RepAbandoned(t_s, o.side, "the other side is doing the repetition"))
             if out.started:
                 events.append(RepStarted(t_s, ch.side))
                 for m in ch.monitors:
