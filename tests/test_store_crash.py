@@ -128,6 +128,12 @@ def test_reader_sees_progress_of_a_live_session(tmp_path, monkeypatch) -> None:
     rec.flush()
     assert len(load_session_series(reader, rec.session_id)) == 30
     assert reader.get_session(rec.session_id).status == RECORDING
+    rec.add_rep("squat", 0, {"t_start_ms": 0.0, "t_end_ms": 900.0, "range_deg": 80.0, "target_deg": 90.0,
+                             "score": 70})
+    rec.flush()
+    from game.reports.html import build_report
+    html = build_report(reader, "LIVE")  # a report made while the session records
+    assert "recording" in html and "1 repetition, " in html
     for i in range(30, 40):
         rec.add_frame(synthetic_frame(i * 33.0))
     rec.finish()

@@ -30,6 +30,10 @@ def _d(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _deg(v: float | None) -> str:
     return "-" if v is None else f"{v:.0f}&deg;"
 
@@ -66,7 +70,7 @@ def _summary_items(summaries: list[SessionSummary], plan: Plan | None) -> list[s
         with_ex = [(s, e) for s in summaries for e in s.exercises if e.exercise_id == ex_id]
         reps = sum(e.reps for _, e in with_ex)
         met = sum(e.met for _, e in with_ex)
-        line = f"<b>{escape(info.name)}</b>: {reps} repetitions"
+        line = f"<b>{escape(info.name)}</b>: {_n(reps, 'repetition')}"
         e0, e1 = with_ex[0][1], with_ex[-1][1]
         if e1.mean_deg is not None and e1.target_deg is not None:
             line += f", {met} of them reached the target ({round(100 * met / reps) if reps else 0}%)."
@@ -83,7 +87,7 @@ def _summary_items(summaries: list[SessionSummary], plan: Plan | None) -> list[s
         if faults:
             top = sorted(faults.items(), key=lambda kv: -kv[1])[:2]
             line += " Most frequent form issue: " + "; ".join(
-                f"{escape(f.replace('_', ' '))} in {c} of {reps} repetitions" for f, c in top) + "."
+                f"{escape(f.replace('_', ' '))} in {c} of {_n(reps, 'repetition')}" for f, c in top) + "."
         items.append(line)
     pains = [(s.pain_before, s.pain_after) for s in summaries if s.pain_before is not None and s.pain_after is not None]
     if pains:
@@ -103,7 +107,7 @@ def _session_section(store: Any, s: SessionSummary, plan: Plan | None) -> str:
     sess = s.session
     parts = [f"<h2>Session of {_d(s.day)}, {sess.local_start:%H:%M}</h2>",
              f'<p class="sub">{escape(sess.status)}, {s.exercise_s / 60:.1f} minutes of exercise, '
-             f"{s.reps} repetitions, scene {escape(sess.scene or '-')}, id {escape(sess.id)}</p>"]
+             f"{_n(s.reps, 'repetition')}, scene {escape(sess.scene or '-')}, id {escape(sess.id)}</p>"]
     reps = store.reps(sess.id)
     lines = []
     if s.pain_before is not None or s.pain_after is not None:
@@ -118,7 +122,7 @@ def _session_section(store: Any, s: SessionSummary, plan: Plan | None) -> str:
         pe = plan.exercise(e.exercise_id) if plan else None
         cap = pe.max_target_angle_deg if pe else None
         parts.append(f"<h3>{escape(info.name)}</h3>")
-        said = f"{e.reps} repetitions; {e.met} reached the target" if target is not None else f"{e.reps} repetitions"
+        said = _n(e.reps, "repetition") + (f"; {e.met} reached the target" if target is not None else "")
         if e.faults:
             said += "; form issues: " + ", ".join(f"{escape(k.replace('_', ' '))} ({v})" for k, v in e.faults.items())
         parts.append(f"<p>{said}.</p>")
