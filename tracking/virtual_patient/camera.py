@@ -25,6 +25,18 @@ VIEWS: dict[str, float] = {"front": 0.0, "left": 90.0, "side": 90.0, "right": -9
 _LEFT = np.array([lm for lm in L if lm.name.startswith("LEFT_") or lm == L.MOUTH_LEFT])
 _RIGHT = np.array([lm.mirrored for lm in L if lm.name.startswith("LEFT_") or lm == L.MOUTH_LEFT])
 _FACE = np.arange(0, 11)
+#: How much a landmark fades when its side of the body faces away from the camera, shaped
+#: after MediaPipe's own output on a real side-view clip (wt_push-up_1): far shoulder and hip
+#: stay at 1.0, far elbow and wrist fall to ~0.15, the far knee to ~0.25 and the far ankle to
+#: ~0.5 (the knee is kept at 0.4 here: a far leg standing under a lifted near one is in view).
+_FAR_FADE = np.zeros(33)
+_FAR_FADE[[L.LEFT_EAR, L.RIGHT_EAR, L.LEFT_EYE, L.RIGHT_EYE, L.LEFT_EYE_INNER, L.RIGHT_EYE_INNER,
+           L.LEFT_EYE_OUTER, L.RIGHT_EYE_OUTER, L.MOUTH_LEFT, L.MOUTH_RIGHT]] = 0.1
+_FAR_FADE[[L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST, L.LEFT_PINKY, L.RIGHT_PINKY,
+           L.LEFT_INDEX, L.RIGHT_INDEX, L.LEFT_THUMB, L.RIGHT_THUMB]] = 0.8
+_FAR_FADE[[L.LEFT_KNEE, L.RIGHT_KNEE]] = 0.6
+_FAR_FADE[[L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX,
+           L.RIGHT_FOOT_INDEX]] = 0.5
 
 
 def view_azimuth(view: str | float) -> float:
@@ -101,8 +113,9 @@ class Camera:
         return out.astype(np.float32)
 
     def visibility(self, points: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """Heuristic visibility (T,33): far-side and back-facing landmarks and those outside
-        the image get low values, as MediaPipe's do."""
+        """Heuristic visibility (T,33): far-side limbs hidden behind the torso (``_FAR_FADE``),
+        a face seen from behind and landmarks outside the image get low values, as MediaPipe's
+        do."""
         n = points.shape[0]
         vis = np.full((n, NUM_LANDMARKS), 0.99)
         centre = (points[:, L.LEFT_HIP] + points[:, L.RIGHT_HIP]) / 2.0
@@ -111,9 +124,15 @@ class Camera:
         left_axis = points[:, L.LEFT_SHOULDER] - points[:, L.RIGHT_SHOULDER]
         left_axis += points[:, L.LEFT_HIP] - points[:, L.RIGHT_HIP]
         left_axis /= np.linalg.norm(left_axis, axis=-1, keepdims=True) + 1e-12
+        # A far-side point hides behind the torso when it falls within the torso's image
+        # width; one held out in front or behind (an arm reaching forward) fades far less.
+        torso_u = u[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]]
+        behind = ((u >= torso_u.min(axis=1, keepdims=True) - 0.02)
+                  & (u <= torso_u.max(axis=1, keepdims=True) + 0.02))
         for idx, sign in ((_LEFT, 1.0), (_RIGHT, -1.0)):
             facing = np.einsum("tj,tj->t", sign * left_axis, to_cam)[:, None]
-            vis[:, idx] -= 0.6 * np.clip(-facing, 0.0, 1.0)
+            fade = _FAR_FADE[idx] * np.where(behind[:, idx], 1.0, 0.3)
+            vis[:, idx] -= fade * np.clip(-facing, 0.0, 1.0)
         # Face points seen from behind.
         fwd = np.cross(left_axis, [0.0, 1.0, 0.0])  # left x up = forward
         fwd /= np.linalg.norm(fwd, axis=-1, keepdims=True) + 1e-12

@@ -64,10 +64,10 @@ MOTIONS: dict[str, Motion] = {
                                        "shoulder_rotation_{s}": 40.0}),
     "shoulder_scaption": Motion(move={"shoulder_abduction_{s}": 130.0,
                                       "shoulder_flexion_{s}": 75.0}),
-    "shoulder_extension": Motion(rest={"elbow_flexion_l": 15.0, "elbow_flexion_r": 15.0,
+    "shoulder_extension": Motion(rest={"elbow_flexion_l": 35.0, "elbow_flexion_r": 35.0,
                                        "shoulder_rotation_l": -60.0, "shoulder_rotation_r": -60.0},
                                  move={"shoulder_flexion_{s}": -45.0},
-                                 note="palms facing backwards, elbows soft"),
+                                 note="palms facing backwards, elbows bent a little"),
     "shoulder_internal_external_rotation": Motion(
         rest={"shoulder_abduction_{s}": 90.0, "elbow_flexion_{s}": 90.0, "shoulder_rotation_{s}": 90.0},
         move={"shoulder_rotation_{s}": -90.0},
