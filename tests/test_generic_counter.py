@@ -80,6 +80,12 @@ def test_real_clip_counts(clip, clip_series):
                                            ("kai_squat_incorrect_004", "squat"),
                                            ("wt_push-up_1", "wall_push_up")])
 def test_real_clips_with_a_spec(clip, exercise, clip_series):
-    r = analyze_series(clip_series(clip), exercise)
+    series = clip_series(clip)
+    r = analyze_series(series, exercise)
     assert r.rep_count == CLIPS[clip]
     assert all(0 <= rep.score <= 100 and rep.reasons for rep in r.reps)
+    # the live path, one frame at a time, gives the very same events on real landmarks
+    from tracking.exercise.library import get_spec
+    from tracking.exercise.tracker import ExerciseTracker
+    live = ExerciseTracker(get_spec(exercise), width=series.meta.width, height=series.meta.height)
+    assert [e for f in series for e in live.step(f)] == list(r.events)
