@@ -130,7 +130,10 @@ class Scene:
         self.exercise_id = exercise_id
 
     def on_event(self, event: Any) -> bool:
-        """React to an exercise event (matched by class name). True if handled."""
+        """React to an exercise event (matched by class name). True if handled; False for
+        other events and before ``build``."""
+        if not self.built:
+            return False
         kind = type(event).__name__
         if kind == "RepCompleted":
             self.reps += 1
@@ -150,7 +153,9 @@ class Scene:
         return True
 
     def update(self, dt: float) -> None:
-        """Advance animations by ``dt`` seconds."""
+        """Advance animations by ``dt`` seconds (nothing to do before ``build``)."""
+        if not self.built:
+            return
         self.caution = max(0.0, self.caution - dt)
         self._update(dt)
 
@@ -159,9 +164,13 @@ class Scene:
         return 0.0
 
     def destroy(self) -> None:
-        """Remove everything this scene made."""
+        """Remove everything this scene made (a second call does nothing)."""
+        if self.root.isEmpty():
+            return
         self.root.clearLight()
+        self.root.clearFog()
         self.root.removeNode()
+        self.built = False
 
     def geom_count(self) -> int:
         """Number of Geoms under the scene root (a cost measure for rendering)."""

@@ -109,9 +109,12 @@ def test_scene_builds_cheap_and_renders_a_picture(base, make, name):
 
 def test_destroy_removes_everything(base):
     scene = create_scene("living_room", base.render)
+    assert scene.on_event(RepCompleted()) is False  # not built yet: ignored, no crash
+    scene.update(0.1)
     scene.build()
     scene.destroy()
     assert scene.root.isEmpty()
+    scene.destroy()  # twice is harmless
 
 
 def test_park_rep_walks_the_patient_forward(make):
