@@ -31,12 +31,22 @@ def kin_view(camera: Camera) -> str:
     return "any"
 
 
-def measure(points: np.ndarray, camera: Camera, names: Sequence[str]) -> dict[str, np.ndarray]:
-    """Named measures (T,) of body-frame points (T,33,3) seen by ``camera``."""
+def measure(points: np.ndarray, camera: Camera, names: Sequence[str],
+            how: str = "truth") -> dict[str, np.ndarray]:
+    """Named measures (T,) of body-frame points (T,33,3) seen by ``camera``.
+
+    ``how="truth"``: by the definition, from the exact 3D (world) landmarks, whatever the
+    camera can see (a front-view squat still has a true knee angle). ``how="engine"``: as the
+    scoring engine reads them (``view="auto"``: image or world per measure and frame), used to
+    make sure an injected fault is one the engine can see.
+    """
     world = camera.world_landmarks(points)
     xyzv = camera.project(points)
-    readings = angles_arrays(xyzv, world, list(names), kin_view(camera), camera.width,
-                             camera.height_px)
+    if how == "truth":
+        readings = angles_arrays(xyzv, world, list(names), "any", camera.width, camera.height_px,
+                                 source="world")
+    else:
+        readings = angles_arrays(xyzv, world, list(names), "auto", camera.width, camera.height_px)
     return {k: r.value_deg for k, r in readings.items()}
 
 
@@ -169,6 +179,19 @@ def rep_profile(local: np.ndarray, up: float, hold: float, down: float) -> np.nd
     return np.where((local < 0) | (local >= up + hold + down), 0.0, phase)
 
 
+def _baseline(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
+              amplitude: float, phase: np.ndarray, names: Sequence[str]) -> dict[str, float]:
+    """The measures where the engine takes its baseline for relative rules: the last sample
+    before the primary angle has moved half the spec's minimum range."""
+    pts = pose_landmarks(pose_dofs(spec, sides, phase, np.full(phase.size, amplitude)), body)
+    pn = primary_names(spec, sides)
+    vals = measure(pts, camera, [*names, *pn], "engine")
+    prim = primary_value(vals, pn)
+    moved = np.abs(prim - prim[0]) >= spec.primary.min_range / 2.0
+    i = max(int(np.argmax(moved)) - 1, 0) if moved.any() else 0
+    return {k: float(vals[k][i]) for k in names}
+
+
 @lru_cache(maxsize=512)
 def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camera: Camera,
                     body: BodyShape, amplitude: float, tempo: tuple[float, float, float],
@@ -188,8 +211,7 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
     need_s = rule.min_duration_s + 0.2
     mags = np.arange(0.0, 62.0, 2.0)
     all_names = sorted({n for r in spec.faults for n in measure_names(r, sides)})
-    rest_pose = pose_landmarks(pose_dofs(spec, sides, np.zeros(1), np.zeros(1)), body)
-    rest = {k: v[0] for k, v in measure(rest_pose, camera, all_names).items()}
+    rest = _baseline(spec, sides, camera, body, amplitude, phase, all_names)
     m, f = mags.size, local.size
     fallback = None
     for window in FAULT_PHASES:
@@ -199,7 +221,7 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
             mm = np.repeat(mags, f)
             dofs = pose_dofs(spec, sides, np.tile(phase, m), np.full(m * f, amplitude),
                              {k: v * mm * np.tile(env, m) for k, v in pattern.items()})
-            vals = measure(pose_landmarks(dofs, body), camera, all_names)
+            vals = measure(pose_landmarks(dofs, body), camera, all_names, "engine")
             e = np.nan_to_num(_fault_values(spec, rule, sides, vals, rest), nan=-1e9).reshape(m, f)
             good = np.nonzero((e >= margin(rule)).sum(axis=1) * step >= need_s)[0]
             if not good.size:

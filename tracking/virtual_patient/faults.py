@@ -42,7 +42,8 @@ INJECTIONS: dict[tuple[str, int], tuple[dict[str, float], ...]] = {
     ("shoulder_extension", 1): ({"shoulder_flexion_{s}": -1.0},),
     ("hip_abduction", 1): ({"hip_abduction_{s}": 1.0},),
     ("hip_extension", 1): ({"hip_flexion_{s}": -1.0},),
-    ("ankle_lift", 1): ({"hip_flexion_{s}": 0.5, "knee_flexion_{s}": 1.0},),
+    ("ankle_lift", 1): ({"hip_flexion_{s}": 0.5, "knee_flexion_{s}": 1.0},
+                        {"hip_flexion_l": 0.5, "knee_flexion_l": 1.0}),
 }
 
 
