@@ -17,7 +17,9 @@
    is a complete excursion from the resting side (the side where the series starts, ends and
    mostly stays) past 65% of the spread and back below 35%, lasting at least half of
    ``MIN_PERIOD_S`` and ending at least ``MIN_PERIOD_S`` (and half the detected period)
-   after the previous one. An excursion still open at the end is not counted.
+   after the previous one. An excursion still open at the end is not counted, nor (with three
+   or more counted) a first or last one lasting under half the median: the series began or
+   ended inside it.
 No parameter was fitted to a clip: the values are round numbers from the principles above
 (human repetitions last over 0.6 s; a repetition crosses most of the movement's spread).
 """
@@ -197,6 +199,13 @@ def count_cycles(x: np.ndarray, t_s: np.ndarray,
                         and (not out or t_s[i] - t_s[out[-1][2]] >= min_gap)):
                     out.append((start, peak, i))
                 state, last_low = 0, i
+    if len(out) >= 3:  # an end excursion under half the usual length: the series cut into it
+        dur = [t_s[b] - t_s[a] for a, _, b in out]
+        half = 0.5 * float(np.median(dur))
+        if dur[-1] < half:
+            out.pop()
+        if dur[0] < half:
+            out.pop(0)
     return out, state == 1
 
 
