@@ -92,3 +92,29 @@ def test_game_recorder_factory(tmp_path, monkeypatch) -> None:
         [s] = store.list_sessions("sam-demo")
         assert (s.plan_id, s.scene, s.source_desc, s.summary) == (None, "kitchen", "virtual patient", {"ok": True})
         assert store.get_patient("sam-demo").display_name == "Sam (demo)"
+
+
+def test_game_recorder_takes_reps_from_the_session_log(tmp_path, monkeypatch) -> None:
+    from types import SimpleNamespace
+    from game.bridge import RepCompleted
+    from game.sessions.game_hook import make_recorder_factory
+    from tracking.exercise.events import RepResult
+    monkeypatch.setenv("PHYSIOQUEST_DATA_DIR", str(tmp_path))
+    app = SimpleNamespace(plan=None, scene_name="kitchen", feed=SimpleNamespace(name="webcam 0"))
+    rec = make_recorder_factory()(app, "Ann")
+    for i in range(60):
+        rec.add_frame(synthetic_frame(i * 100.0))
+
+    def rep(n: int, t0: float) -> RepCompleted:
+        res = RepResult(n, "", t0, t0 + 2.0, t0 + 1.0, 36.0, 35.0, 0.7, 38.0, 0.8, (), 96, ("ok",))
+        return RepCompleted(rep=n, score=96.0, range_deg=35.0, stars=3, result=res)
+    log = SimpleNamespace(sets=[SimpleNamespace(exercise_id="mini_squat", set_no=1, target_reps=2, side=None,
+                                                reps=[rep(1, 0.5), rep(2, 3.0)])])
+    s = rec.finish(log)
+    with open_store() as store:
+        reps = store.reps(s.id)
+        assert [(r.rep_index, r.t_start_ms, r.range_deg, r.target_deg) for r in reps] == \
+            [(0, 500.0, 36.0, 38.0), (1, 3000.0, 36.0, 38.0)]
+        [st] = store.sets(s.id)
+        assert (st.exercise_id, st.set_index, st.target_reps, st.t_start_ms, st.t_end_ms) == \
+            ("mini_squat", 0, 2, 500.0, 5000.0)

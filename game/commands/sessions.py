@@ -67,6 +67,8 @@ def session_text(store, session_id: str) -> str:
         for e in events:
             counts[e.name] = counts.get(e.name, 0) + 1
         lines.append("  events    " + ", ".join(f"{n} x{c}" for n, c in sorted(counts.items())))
-    if s.summary:
-        lines.append("  summary   " + ", ".join(f"{k}={v}" for k, v in s.summary.items()))
+    plain = {k: v for k, v in s.summary.items() if isinstance(v, (str, int, float, bool)) or v is None}
+    if plain:  # the scalar part of the game's summary (lists and tables are in the report)
+        text = ", ".join(f"{k}={v}" for k, v in plain.items())
+        lines.append("  summary   " + (text if len(text) <= 300 else text[:297] + "..."))
     return "\n".join(lines)

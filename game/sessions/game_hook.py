@@ -9,8 +9,42 @@ import re
 import unicodedata
 from typing import Any, Callable
 
+from game.sessions.models import FINISHED, Session
 from game.sessions.recorder import SessionRecorder
 from game.sessions.store import open_store
+
+
+class GameRecorder(SessionRecorder):
+    """The recorder the game gets. If the game recorded no repetition while playing, those
+    in its session log (``log.sets[*].reps``, each with the engine's result) are recorded at
+    ``finish``, so reports and exports have them either way."""
+
+    def finish(self, summary: Any = None, status: str = FINISHED) -> Session:
+        if self.reps_recorded == 0 and not self._closed:
+            for st in getattr(summary, "sets", None) or ():
+                ex = getattr(st, "exercise_id", "")
+                index = int(getattr(st, "set_no", 1)) - 1
+                side = getattr(st, "side", None) or ""
+                reps = list(getattr(st, "reps", None) or ())
+                if not ex or not reps:
+                    continue
+                self.begin_set(ex, index, side, getattr(st, "target_reps", None), t_ms=_start_ms(reps[0]))
+                for rep in reps:
+                    self.add_rep(ex, index, rep, side=side)
+                self.end_set(ex, index, side, t_ms=_end_ms(reps[-1]))
+        return super().finish(summary, status)
+
+
+def _start_ms(rep: Any) -> float | None:
+    r = getattr(rep, "result", rep)
+    v = getattr(r, "start_s", None)
+    return None if v is None else float(v) * 1000.0
+
+
+def _end_ms(rep: Any) -> float | None:
+    r = getattr(rep, "result", rep)
+    v = getattr(r, "end_s", None)
+    return None if v is None else float(v) * 1000.0
 
 
 def patient_id_from_name(name: str) -> str:
@@ -33,7 +67,7 @@ def make_recorder_factory(db: str | None = None) -> Callable[[Any, str], Session
             if plan_id and store.plan_text(plan_id) is None:
                 plan_id = None  # the built-in plan is not a stored therapist's plan
             feed = getattr(app, "feed", None)
-            rec = SessionRecorder(store, pid, plan_id, scene=str(getattr(app, "scene_name", "") or ""),
+            rec = GameRecorder(store, pid, plan_id, scene=str(getattr(app, "scene_name", "") or ""),
                                   source_desc=str(getattr(feed, "name", "") or type(feed).__name__))
         except BaseException:
             store.close()

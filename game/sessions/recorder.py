@@ -50,6 +50,7 @@ class SessionRecorder:
         self.close_store_on_finish = False  #: set by factories that opened the store for us
         self.frames_committed = 0
         self.frames_skipped = 0
+        self.reps_recorded = 0
         self._frame_seen = False
         self._last_frame_t = 0.0
         self._lock = threading.Lock()
@@ -133,6 +134,7 @@ class SessionRecorder:
             rec = rep_record(self.session_id, exercise_id, set_index, rep, side,
                              self._rep_counts, self._last_t_ms)
             self._reps.append(rec)
+            self.reps_recorded += 1
             key = (exercise_id, set_index, rec.side)
             st = self._sets.get(key) or SetRecord(self.session_id, exercise_id, set_index, rec.side,
                                                   None, rec.t_start_ms, None)
@@ -189,6 +191,14 @@ class SessionRecorder:
         if self.close_store_on_finish:
             self.store.close()
         return session
+
+    # Panda3D's ShowBase has its own ``self.recorder`` (a RecorderController) and calls these
+    # every frame when it is set; a game that keeps us in that attribute must not crash.
+    def recordFrame(self) -> None:  # noqa: N802 (Panda3D's name)
+        """No-op: ShowBase's per-frame hook (we record through ``add_frame``)."""
+
+    def playFrame(self) -> None:  # noqa: N802
+        """No-op: ShowBase's per-frame hook."""
 
     def __enter__(self) -> "SessionRecorder":
         return self
