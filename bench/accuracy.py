@@ -1,20 +1,22 @@
 """Accuracy benchmark of the scoring engine (tracking.exercise.analysis.analyze_series).
 
-    .venv/bin/python -m bench.accuracy [--parts vp,faults,clips,uiprmd,cost] [--markdown]
+    .venv/bin/python -m bench.accuracy [--parts vp,views,faults,clips,uiprmd,cost] [--markdown]
 
 1. vp: the virtual patient doing every exercise of assets/exercises (3 repetitions, 4 for
    alternating ones), clean and with 1 cm landmark noise + 3% dropped frames: repetitions
    counted vs performed, error of the peak angle (engine vs truth measured on the clean
    landmarks with the same angle definitions), error of the range of motion.
-2. faults: per exercise and fault family (one angle + direction; tiers mild/clear/marked are
+2. views: the same, clean, filmed from the front, the side and 45 degrees: counts and peak
+   angle error per view (which exercises the engine can follow from which camera).
+3. faults: per exercise and fault family (one angle + direction; tiers mild/clear/marked are
    one family), a 3-repetition set with the fault injected in repetition 2 only: is it found
    there, and is any other fault reported anywhere (invented)?
-3. clips: the labelled real clips of ../shared/data/videos, tracked by MediaPipe (landmarks
+4. clips: the labelled real clips of ../shared/data/videos, tracked by MediaPipe (landmarks
    cached in out/bench/), counted by the engine with the matching spec (or the generic
    counter where no spec fits) against the labelled counts.
-4. uiprmd: ROC AUC per movement of the engine score, correct vs incorrect UI-PRMD repetitions
+5. uiprmd: ROC AUC per movement of the engine score, correct vs incorrect UI-PRMD repetitions
    (H8's tracking.importers.uiprmd_eval), tuning subjects 1-4 and held-out subjects 5-6.
-5. cost: scoring time on one core: offline analyze_series on a 5-minute series and the live
+6. cost: scoring time on one core: offline analyze_series on a 5-minute series and the live
    tracker's per-frame step, as multiples of real time.
 """
 from __future__ import annotations
@@ -107,6 +109,26 @@ def part_vp(markdown: bool) -> str:
     summary.append(f"range-of-motion error clean: max {max(rom_all):.2f}, mean "
                    f"{np.mean(rom_all):.2f} deg (engine: from its detected start; truth: from rest)")
     return out + "\n" + "\n".join(summary)
+
+
+def part_views(markdown: bool) -> str:
+    """Every exercise filmed from the front, the (working) side and 45 degrees, clean."""
+    rows, exact, total = [], 0, 0
+    for ex in exercise_ids():
+        spec = get_spec(ex)
+        row: list[object] = [ex, spec.view]
+        for view in ("front", "side", "oblique"):
+            series, truth = generate(spec, reps=n_reps(spec), view=view)
+            res = analyze_series(series, spec)
+            errs = [abs(r.peak_deg - t.peak_deg) for t in truth.reps
+                    if (r := match(t, res.reps)) is not None]
+            total += 1
+            exact += res.rep_count == truth.rep_count
+            row.append(f"{res.rep_count}/{truth.rep_count}, "
+                       + (f"{max(errs):.1f}" if errs else "-"))
+        rows.append(row)
+    return (table(["exercise", "spec view", "front: count, peak err", "side", "oblique"],
+                  rows, markdown) + f"\nexact counts: {exact}/{total}")
 
 
 def part_faults(markdown: bool) -> str:
@@ -214,7 +236,7 @@ def part_cost(markdown: bool) -> str:
     return table(["exercise", "path", "series", "CPU time", "x real time"], rows, markdown)
 
 
-PARTS = {"vp": part_vp, "faults": part_faults, "clips": part_clips, "uiprmd": part_uiprmd,
+PARTS = {"vp": part_vp, "views": part_views, "faults": part_faults, "clips": part_clips, "uiprmd": part_uiprmd,
          "cost": part_cost}
 
 
