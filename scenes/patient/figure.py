@@ -24,7 +24,7 @@ Color = tuple[float, float, float, float]
 class Palette:
     """Colours of the figure (RGBA 0..1)."""
 
-    sleeve: float = 0.5  #: fraction of the upper arm the shirt's sleeve covers (1: to the elbow)
+    sleeve: float = 1.0  #: fraction of the upper arm the shirt's sleeve covers (1: to the elbow)
     skin: Color = (0.87, 0.68, 0.56, 1.0)
     shirt: Color = (0.16, 0.42, 0.78, 1.0)
     trousers: Color = (0.20, 0.20, 0.26, 1.0)
