@@ -100,3 +100,26 @@ def test_bad_files_raise_input_error(tmp_path, name, content):
         load_keraal(path)
     with pytest.raises(InputError, match="no such"):
         load_keraal(tmp_path / "missing.json")
+
+
+def test_blazepose_frame_gaps_become_missing_frames(tmp_path):
+    joints = {name: [0.5, 0.5, 0.0] for name in ("Left_shoulder", "Right_shoulder", "Nose")}
+    path = tmp_path / "G3-BP-CTK-x.json"
+    path.write_text(json.dumps({"positions": {"1.0": joints, "2.0": joints, "5.0": joints}}))
+    s = load_keraal(path)
+    assert len(s) == 5 and s.t_ms[-1] == pytest.approx(4000 / 30)
+    assert s.detected.tolist() == [True, True, False, False, True]
+    assert np.isnan(s.xyzv[0, L.LEFT_HIP]).all() and s.xyzv[0, L.NOSE, 3] == 1
+    assert s.meta.extra["keraal_exercise"] == "CTK"
+    with pytest.raises(ValueError, match="unknown importer"):
+        load("vicon", path)
+
+
+def test_kinect_mapping_leaves_missing_joints_nan():
+    from tracking.importers.skeletons import BLAZEPOSE_FROM_KINECT_V2, map_skeleton
+
+    pts = np.arange(2 * 25 * 3, dtype=float).reshape(2, 25, 3)
+    out = map_skeleton(pts, BLAZEPOSE_FROM_KINECT_V2)
+    assert out.shape == (2, 33, 3)
+    assert np.array_equal(out[:, L.LEFT_ELBOW], pts[:, KINECT_V2_JOINTS.index("ElbowLeft")])
+    assert np.isnan(out[:, [L.NOSE, L.LEFT_PINKY, L.LEFT_HEEL]]).all()

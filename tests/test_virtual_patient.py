@@ -164,3 +164,14 @@ def test_engine_finds_each_injected_fault_and_invents_none(exercise):
         hit = _match(truth.reps[1], result.reps)
         assert hit is not None and {f.name for f in hit.faults} == {rule.name}, rule.name
         assert all(not r.faults for r in result.reps if r is not hit), rule.name
+
+
+def test_per_rep_ranges_and_bad_arguments():
+    _, t = generate("squat", reps=3, rom_deg=[60, 70, 80])
+    assert [round(r.peak_deg) for r in t.reps] == [60, 70, 80]
+    with pytest.raises(ValueError, match="2 values for 3"):
+        generate("squat", reps=3, rom_deg=[60, 70])
+    with pytest.raises(ValueError, match="tempo"):
+        generate("squat", reps=1, tempo=(0, 0, 1, 1))
+    s, t = generate("squat", reps=0)
+    assert t.rep_count == 0 and len(s) == 45 and np.isfinite(s.xyzv).all()

@@ -158,7 +158,10 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
     schedule = _schedule(spec, side, n)
     camera = default_camera(spec, schedule[0] if schedule else ("l", "r"), view)
     up, hold, down, pause = _tempo(spec, tempo, hold_s)
-    roms = np.broadcast_to(np.asarray(spec.primary.span if rom_deg is None else rom_deg, float), (n,))
+    roms = np.asarray(spec.primary.span if rom_deg is None else rom_deg, float)
+    if roms.ndim and roms.size != n:
+        raise ValueError(f"rom_deg has {roms.size} values for {n} repetitions")
+    roms = np.broadcast_to(roms, (n,))
     sign = 1.0 if spec.primary.target >= spec.primary.start else -1.0
     fault_map = (faults if isinstance(faults, Mapping)
                  else {i + 1: tuple(faults) for i in range(n)})
@@ -202,7 +205,8 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
     local = t - lead_in_s - np.maximum(k, 0) * rep_len
     phase = rep_profile(np.where(k < 0, -1.0, local), up, hold, down)
 
-    dofs: dict[str, np.ndarray] = {}
+    dofs: dict[str, np.ndarray] = {} if plan else pose_dofs(spec, ("l", "r"), np.zeros(t.size),
+                                                               np.zeros(t.size))
     idx_all = np.arange(t.size)
     for j, (sides, amp, names, _) in enumerate(plan):
         sel = (k == j) | ((k < 0) & (j == 0))
