@@ -15,7 +15,8 @@
 ``source="auto"`` (default) picks per measure from the view (see ``_choose``), falling back
 frame by frame from ``world`` to ``image3d``. ``view="auto"`` decides the view frame by frame
 from how the body faces the camera: a planar measure is read from the image while the
-camera squarely shows its plane (within about 28 degrees), from 3D otherwise. The definitions are documented in
+camera squarely shows its plane (within about 28 degrees) and the image reading is at least
+as confident as the 3D one (limbs not foreshortened), from 3D otherwise. The definitions are documented in
 docs/exercises.md; the virtual patient measures its ground truth with this module.
 """
 from __future__ import annotations
@@ -330,7 +331,7 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
                 else:  # per frame: the image where the camera squarely shows the plane, else 3D
                     vi, ci = image(d)
                     v3, c3, u3 = three_d(d)
-                    use_img = plane_factor(d.plane) >= 0.5
+                    use_img = (plane_factor(d.plane) >= 0.5) & (ci >= c3)
                     v, c = np.where(use_img, vi, v3), np.where(use_img, ci, c3)
                     used = "image" if use_img.all() else (u3 if not use_img.any() else "image+" + u3)
                 c = np.where(np.isfinite(v), np.clip(c, 0.0, 1.0), 0.0)
