@@ -39,13 +39,19 @@ def plank_floor(mb: MeshBuilder, x_range, y_range, width: float, colour,
 
 
 def wall(mb: MeshBuilder, start: tuple[float, float], end: tuple[float, float],
-         height: float, colour, skirting=mat.WHITE, thickness: float = 0.1) -> None:
+         height: float, colour, inside: tuple[float, float], skirting=mat.WHITE) -> None:
+    """A one-sided wall from ``start`` to ``end`` facing the point ``inside``: seen from
+    outside the room it is culled, so a camera pulled back through it still sees in."""
     (x0, y0), (x1, y1) = start, end
     length = float(np.hypot(x1 - x0, y1 - y0))
     h = float(np.degrees(np.arctan2(y1 - y0, x1 - x0)))
-    m = xform(((x0 + x1) / 2, (y0 + y1) / 2, 0), h=h)
-    mb.box((length, thickness, height), colour, m, base=True)
-    mb.box((length, thickness + 0.03, 0.1), skirting, m, base=True)
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    # the quad faces +z; pitch it up to face -y, then turn it so it faces the inside
+    nx, ny = -np.sin(np.radians(h)), np.cos(np.radians(h))  # +y of the wall's frame
+    facing = h if (inside[0] - mx) * nx + (inside[1] - my) * ny < 0 else h + 180
+    m = xform((mx, my, 0), h=facing)
+    mb.quad((length, height), colour, m @ xform((0, 0, height / 2), p=90))
+    mb.quad((length, 0.1), skirting, m @ xform((0, -0.015, 0.05), p=90))
 
 
 def window(mb: MeshBuilder, centre: Vec, heading: float, width: float, height: float,

@@ -57,7 +57,7 @@ class Kitchen(Scene):
         mb = MeshBuilder()
         fur.tiled_floor(mb, (-w2, w2), (-4.0, 1.6), 0.5, pal["floor_a"], pal["floor_b"], rng)
         for sx in (-w2, w2):
-            fur.wall(mb, (sx, -4.0), (sx, 1.6), hgt, pal["wall"])
+            fur.wall(mb, (sx, -4.0), (sx, 1.6), hgt, pal["wall"], inside=(0, 0))
         # a small dining corner on the left, a fridge on the right
         fur.table(mb, (-w2 + 0.7, -1.6, 0), (0.9, 1.2, 0.75), pal["table"])
         fur.chair(mb, (-w2 + 0.7, -2.45, 0), 180, mat.WOOD, mat.FABRIC_RED)
@@ -77,7 +77,7 @@ class Kitchen(Scene):
         # the back wall unit (wall, counter, window, shelves) slides to the forward reach
         self.unit = node.attachNewNode("back-unit")
         mb = MeshBuilder()
-        fur.wall(mb, (-w2 - 0.1, 0.05), (w2 + 0.1, 0.05), hgt, pal["wall"])
+        fur.wall(mb, (-w2 - 0.1, 0.0), (w2 + 0.1, 0.0), hgt, pal["wall"], inside=(0, -1))
         ch, cd = lay["counter_height"], lay["counter_depth"]
         mb.box((2.4, 0.02, 0.55), pal["backsplash"], xform((0, -0.01, ch)), base=True)
         fur.counter(mb, (-1.5, 1.3), 0.0, cd, ch, pal["cabinet"], pal["worktop"])

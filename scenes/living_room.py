@@ -45,9 +45,9 @@ class LivingRoom(Scene):
         back = depth * 0.45
         mb = MeshBuilder()
         fur.plank_floor(mb, (-w2, w2), (-depth, back), 0.2, pal["floor"], rng)
-        fur.wall(mb, (-w2, back), (w2, back), hgt, pal["wall"])
+        fur.wall(mb, (-w2, back), (w2, back), hgt, pal["wall"], inside=(0, 0))
         for sx in (-w2, w2):
-            fur.wall(mb, (sx, -depth), (sx, back), hgt, pal["wall_accent"])
+            fur.wall(mb, (sx, -depth), (sx, back), hgt, pal["wall_accent"], inside=(0, 0))
         fur.window(mb, (0.2, back, 1.4), 0, 1.6, 1.2, view=pal["window_view"])
         fur.curtains(mb, (0.2, back, 1.38), 0, 1.6, 1.45, pal["curtain"])
         fur.rug(mb, (0, -0.1, 0), (2.4, 1.8), (pal["rug_a"], pal["rug_b"], pal["rug_c"],
@@ -143,7 +143,7 @@ class LivingRoom(Scene):
         return Point3(0, -0.31, self.settings.layout["seat_height"] + 0.05)
 
     def camera_pose(self) -> tuple[Point3, Point3]:
-        return Point3(2.5, -3.4, 1.8), Point3(-0.25, 0.45, 1.0)
+        return Point3(1.7, -2.7, 1.65), Point3(-0.2, 0.4, 0.95)
 
     def progress(self) -> float:
         return self.lit / max(1, len(self.bulbs))

@@ -214,7 +214,7 @@ class Orchard(Scene):
             return
         k = len(self.in_crate)
         end = Point3(1.05 + ((k % 4) - 1.5) * 0.1, -0.1 + ((k // 4) % 3 - 1) * 0.1,
-                     0.1 + 0.07 * (k // 12))
+                     0.2 + 0.07 * (k // 12))
         self.in_crate.append(f)
         stem = f.find("stem")
         if not stem.isEmpty():
