@@ -158,6 +158,8 @@ def test_targets_change_the_goal():
     assert len(sets) == 1 and sets[0].reps == 3
     with pytest.raises(ValueError):
         ExerciseTracker(get_spec("squat"), targets={"angle": 3})
+    with pytest.raises(ValueError, match="beyond its start"):
+        ExerciseTracker(get_spec("squat"), targets={"target": -20})
 
 
 def test_tempo_too_fast_costs_points():

@@ -68,8 +68,9 @@ class ExerciseTracker:
         self.view = view or "auto"  # per frame, from how the body faces the camera
         p = spec.primary
         target = self.targets.get("target", p.target)
-        if target == p.start:
-            raise ValueError(f"target {target} equals the starting value of {spec.id}")
+        if (target - p.start) * (p.target - p.start) <= 0:
+            raise ValueError(f"target {target} of {spec.id} must lie beyond its start {p.start:g} "
+                             f"towards {p.target:g}")
         span = abs(target - p.start)
         self.hold_s = self.targets.get("hold_s", spec.hold_s)
         self.reps_per_set = int(self.targets.get("reps", spec.reps))
