@@ -216,3 +216,42 @@ def test_end_to_end_with_mediapipe(exercise: str, view: str, fault: str | None) 
     if fault:
         assert fault in {f.name for f in result.reps[1].faults}
         assert fault not in {f.name for f in result.reps[0].faults}
+
+
+_INSET_SCRIPT = """
+from panda3d.core import load_prc_file_data
+load_prc_file_data('', 'window-type offscreen\\naudio-library-name null')
+from direct.showbase.ShowBase import ShowBase
+import numpy as np
+from scenes.patient import testpose
+from scenes.patient.inset import PatientInset
+from scenes.patient.source import RenderedPatientSource
+base = ShowBase()
+inset = PatientInset(base, size=(96, 72))
+assert inset.image_rgb() is None
+inset.pose(testpose.standing()); base.taskMgr.step()
+a = inset.image_rgb()
+inset.pose(testpose.squat(90, 60)); base.taskMgr.step()
+b = inset.image_rgb()
+assert a.shape == (72, 96, 3) and np.abs(a.astype(int) - b).mean() > 1.0
+pts = np.stack([testpose.squat(d) for d in (0, 45, 90)])
+src = RenderedPatientSource(pts, size=(96, 72), base=base, loop=True)
+frames = [src.read() for _ in range(4)]
+assert [f.index for f in frames] == [0, 1, 2, 3]
+assert (frames[3].image_bgr == frames[0].image_bgr).all()
+assert np.abs(frames[0].image_bgr.astype(int) - frames[2].image_bgr).mean() > 1.0
+src.close(); inset.close(); base.taskMgr.step()
+print("INSET-OK")
+"""
+
+
+def test_inset_and_prerendered_source_inside_one_showbase() -> None:
+    """Within a game's ShowBase (a fresh process: one ShowBase per process)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", _INSET_SCRIPT], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert "INSET-OK" in proc.stdout, proc.stderr[-2000:]
