@@ -77,7 +77,8 @@ class PhysioQuestApp(ShowBase):
         self.levels: dict[str, LevelState] = {}
         self.comfortable: dict[str, float] = {}
         self.reach: dict[str, float] = {}
-        self.item_index, self.set_no, self.set_run = 0, 1, None
+        self.slots = self.plan.slots()
+        self.slot_index, self.set_run = 0, None
         self.recorder_factory = recorder_factory
         self.recorder: Any = None
         self.scene: Any = None
@@ -231,22 +232,24 @@ class PhysioQuestApp(ShowBase):
         (self.avatar.root.show if on else self.avatar.root.hide)()
 
     def show_pose(self, frame: PoseFrame, faults: tuple[str, ...] = (), exercise_id: str = "",
-                  target_deg: float | None = None) -> None:
+                  target_deg: float | None = None, side: str | None = None) -> None:
         self.avatar.update(frame.world if frame.world is not None else None, faults,
-                           exercise_id, target_deg)
+                           exercise_id, target_deg, side)
+
+    @property
+    def slot(self):
+        return self.slots[self.slot_index]
 
     def start_item(self, index: int) -> None:
-        self.item_index, self.set_no, self.set_run = index, 1, None
+        """Begin the first set of plan item ``index``."""
+        self.slot_index = next(i for i, s in enumerate(self.slots) if s.item_index == index)
+        self.set_run = None
         self.flow.go("Exercise")
 
     def after_set(self) -> None:
-        item = self.plan.items[self.item_index]
         self.set_run = None
-        if self.set_no < item.sets:
-            self.set_no += 1
-            self.flow.go("Rest")
-        elif self.item_index + 1 < len(self.plan.items):
-            self.item_index, self.set_no = self.item_index + 1, 1
+        if self.slot_index + 1 < len(self.slots):
+            self.slot_index += 1
             self.flow.go("Rest")
         else:
             self.flow.go("PainCheck", when="after")
@@ -279,7 +282,7 @@ class PhysioQuestApp(ShowBase):
             self.flow.pause("key")
 
     # -- screenshots ------------------------------------------------------------------
-    def on_state_entered(self, name: str) -> None:
+    def on_state_entered(self, name: str, args: dict | None = None) -> None:
         self.log.states.append(name)
         if not self.settings.screenshots:
             return
@@ -287,12 +290,10 @@ class PhysioQuestApp(ShowBase):
         if name == "PainCheck":
             extra = "_" + ("after" if self.log.pain_before is not None else "before")
         elif name in ("Exercise", "Calibration"):
-            extra = "_" + (self.plan.items[self.item_index].scene if name == "Exercise"
+            extra = "_" + (self.plan.items[self.slot.item_index].scene if name == "Exercise"
                            else self.plan.items[0].scene)
         elif name == "Paused":
-            extra = "_" + ("out_of_view" if self.flow.paused_from and
-                           self.last_sample.frame is not None and
-                           not self.last_sample.frame.detected else "pause")
+            extra = "_" + str((args or {}).get("reason", "key")).replace(" ", "_")
         key = name + extra
         if key in self._shot_keys:
             return

@@ -7,6 +7,7 @@ mid-hips, x = patient's left, y down, z away from the camera).
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -25,15 +26,24 @@ DRAWN_BONES = tuple(b for b in BONES if L.NOSE not in b and L.LEFT_EYE not in b
 FOOT = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX,
         L.RIGHT_FOOT_INDEX)
 
-#: Which joints a named fault concerns (coloured in the warning colour while it is seen).
-FAULT_JOINTS: dict[str, tuple[L, ...]] = {
-    "elbows_bent": (L.LEFT_ELBOW, L.RIGHT_ELBOW),
-    "elbow_bent": (L.LEFT_ELBOW, L.RIGHT_ELBOW),
-    "side_lean": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP),
-    "trunk_lean": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP),
-    "knee_valgus": (L.LEFT_KNEE, L.RIGHT_KNEE),
-    "shoulder_shrug": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-}
+#: Which joints a measure concerns (by the start of its name; "_l"/"_r" pick one side).
+MEASURE_JOINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("trunk", ("SHOULDER", "HIP")), ("pelvi", ("HIP",)), ("hip", ("HIP", "KNEE")),
+    ("knee", ("KNEE",)), ("ankle", ("ANKLE",)), ("heel", ("ANKLE",)),
+    ("shoulder", ("SHOULDER", "ELBOW")), ("elbow", ("ELBOW",)), ("wrist", ("WRIST",)),
+    ("forearm", ("ELBOW", "WRIST")), ("upper_arm", ("SHOULDER", "ELBOW")),
+    ("thigh", ("HIP", "KNEE")), ("stance", ("ANKLE",)),
+)
+
+
+def fault_joints(measure: str) -> set[L]:
+    """The joints to mark for a fault on ``measure`` (e.g. "knee_valgus_l" -> left knee)."""
+    sides = ("LEFT",) if measure.endswith("_l") else ("RIGHT",) if measure.endswith("_r") \
+        else ("LEFT", "RIGHT")
+    for prefix, parts in MEASURE_JOINTS:
+        if measure.startswith(prefix):
+            return {L[f"{s}_{p}"] for s in sides for p in parts}
+    return set()
 
 
 def world_to_panda(world: np.ndarray) -> np.ndarray:
@@ -49,53 +59,37 @@ def world_to_panda(world: np.ndarray) -> np.ndarray:
     return p
 
 
-def _rotate(points: np.ndarray, centre: np.ndarray, axis: np.ndarray, ang: float) -> np.ndarray:
-    k = axis / (np.linalg.norm(axis) or 1.0)
-    v = points - centre
-    c, s = math.cos(ang), math.sin(ang)
-    return centre + v * c + np.cross(k, v) * s + np.outer(v @ k, k) * (1 - c)
-
-
-ARM_CHAINS = {L.LEFT_SHOULDER: (L.LEFT_HIP, (L.LEFT_ELBOW, L.LEFT_WRIST, L.LEFT_PINKY,
-                                            L.LEFT_INDEX, L.LEFT_THUMB)),
-              L.RIGHT_SHOULDER: (L.RIGHT_HIP, (L.RIGHT_ELBOW, L.RIGHT_WRIST, L.RIGHT_PINKY,
-                                              L.RIGHT_INDEX, L.RIGHT_THUMB))}
-
-
-def ghost_points(points: np.ndarray, exercise_id: str, target_deg: float) -> np.ndarray | None:
-    """The patient's own body (Panda coordinates) moved to the exercise's target: arms
-    turned about the shoulder to ``target_deg`` of abduction, or knees bent to
-    ``target_deg`` of flexion with the feet kept in place. None for other exercises."""
-    g = points.copy()
-    if not np.isfinite(points[[int(j) for j in JOINTS]]).all():
+@functools.lru_cache(maxsize=32)
+def _target_pose(exercise_id: str, excursion: float, side: str | None) -> np.ndarray | None:
+    """Body-frame points of H3's virtual patient at the peak of one repetition."""
+    try:
+        from tracking.virtual_patient.generate import generate
+        _, truth = generate(exercise_id, reps=1, rom_deg=excursion, side=side)
+    except Exception:  # an exercise the generator cannot make: no ghost
         return None
-    if exercise_id in ("arm_raise", "shoulder_abduction"):
-        for sh, (hip, chain) in ARM_CHAINS.items():
-            a, b, c = g[hip], g[sh], g[chain[0]]
-            v1, v2 = a - b, c - b
-            now = math.acos(float(np.clip(v1 @ v2 / (np.linalg.norm(v1) * np.linalg.norm(v2)),
-                                          -1, 1)))
-            axis = np.cross(v1, v2)
-            if np.linalg.norm(axis) < 1e-6:  # arm along the trunk: turn sideways
-                axis = np.cross(v1, np.array([1.0 if sh == L.RIGHT_SHOULDER else -1.0, 0, 0]))
-            idx = [int(i) for i in chain]
-            g[idx] = _rotate(g[idx], b, axis, math.radians(target_deg) - now)
-        return g
-    if exercise_id in ("squat", "mini_squat", "deep_squat"):
-        q = math.radians(target_deg) / 2
-        hips = (g[int(L.LEFT_HIP)] + g[int(L.RIGHT_HIP)]) / 2
-        ank = (g[int(L.LEFT_ANKLE)] + g[int(L.RIGHT_ANKLE)]) / 2
-        shin = np.linalg.norm(g[int(L.LEFT_KNEE)] - g[int(L.LEFT_ANKLE)])
-        thigh = np.linalg.norm(g[int(L.LEFT_HIP)] - g[int(L.LEFT_KNEE)])
-        for knee, ankle in ((L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_KNEE, L.RIGHT_ANKLE)):
-            g[int(knee)] = g[int(ankle)] + shin * np.array([0, math.sin(q), math.cos(q)])
-        new_hips = ank + np.array([0, shin * math.sin(q) - thigh * math.sin(q),
-                                   (shin + thigh) * math.cos(q)])
-        upper = [i for i in range(len(g)) if i not in {int(j) for j in FOOT}
-                 and i not in (int(L.LEFT_KNEE), int(L.RIGHT_KNEE))]
-        g[upper] += new_hips - hips
-        return g
-    return None
+    if not truth.reps:
+        return None
+    i = int(round(truth.reps[0].peak_s * truth.fps))
+    return np.asarray(truth.points[min(i, len(truth.points) - 1)], np.float64)
+
+
+def ghost_points(exercise_id: str, target_deg: float, side: str | None = None) -> np.ndarray | None:
+    """The target pose (avatar-local Panda coordinates, centred like the live figure): the
+    virtual patient at the peak of a repetition that reaches ``target_deg``."""
+    from tracking.exercise.library import get_spec
+    try:
+        p = get_spec(exercise_id).primary
+    except Exception:
+        return None
+    b = _target_pose(exercise_id, round(abs(target_deg - p.start), 0), side)
+    if b is None:
+        return None
+    g = np.empty_like(b)
+    g[:, 0], g[:, 1], g[:, 2] = -b[:, 0], b[:, 2], b[:, 1]
+    mid = (g[int(L.LEFT_HIP)] + g[int(L.RIGHT_HIP)]) / 2
+    g[:, 0] -= mid[0]
+    g[:, 1] -= mid[1]
+    return g
 
 
 def _unit_mesh(kind: str, segs: int = 10) -> GeomNode:
@@ -220,8 +214,9 @@ class Avatar:
         self.root.setPos(pos)
         self.root.setH(heading)
 
-    def update(self, world: np.ndarray | None, faults: tuple[str, ...] = (),
-               exercise_id: str = "", target_deg: float | None = None) -> None:
+    def update(self, world: np.ndarray | None, faults: tuple[str, ...] = (),  # measures
+               exercise_id: str = "", target_deg: float | None = None,
+               side: str | None = None) -> None:
         """Pose the figure from world landmarks; mark joints of ``faults``; pose the ghost."""
         if world is None or not np.isfinite(world).any():
             for n in (self.sticks.root, self.ghost.root, *self.markers.values()):
@@ -241,14 +236,14 @@ class Avatar:
             if self.body is not None:
                 self.body_holder.hide()
             self.sticks.place(p)
-        self.fault_joints = {j for f in faults for j in FAULT_JOINTS.get(f, ())}
+        self.fault_joints = {j for f in faults for j in fault_joints(f)}
         for j, node in self.markers.items():
             if j in self.fault_joints and np.isfinite(p[int(j)]).all():
                 node.setPos(*p[int(j)])
                 node.show()
             else:
                 node.hide()
-        g = ghost_points(p, exercise_id, target_deg) if target_deg is not None else None
+        g = ghost_points(exercise_id, target_deg, side) if target_deg is not None else None
         if g is None:
             self.ghost.root.hide()
         else:

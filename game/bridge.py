@@ -1,9 +1,8 @@
 """Tracking results -> game events. The game (HUD, feedback, scenes, recorder) only sees these.
 
-``Bridge.step(frame, t_s)`` feeds one PoseFrame to the exercise tracker and answers with
-game events. The tracker is H2's streaming ``ExerciseTracker`` when it is installed; until
-then (and for exercises it does not know) a small local tracker counts repetitions of one
-named joint angle with hysteresis and checks a few named faults, so the game is playable.
+``Bridge.step(frame, t_s)`` feeds one PoseFrame to the exercise tracker (H2's streaming
+``ExerciseTracker`` for the exercise's spec) and answers with game events; it adds presence
+events (the patient left / came back) for the automatic pause.
 """
 from __future__ import annotations
 
@@ -30,9 +29,11 @@ class AngleReading:
 class RepCompleted:
     rep: int  #: 1-based count in this set
     score: float  #: 0-100
-    range_deg: float  #: range reached
+    range_deg: float  #: range of motion reached (degrees, or the measure's unit)
     stars: int
     reasons: tuple[str, ...] = ()
+    side: str = ""
+    result: Any = None  #: H2's RepResult (for the recorder), when the engine made it
 
 
 @dataclass(frozen=True)
@@ -67,147 +68,95 @@ GameEvent = (AngleReading | RepCompleted | FaultsSeen | HoldProgress | HoldCompl
 
 
 # -- angles -------------------------------------------------------------------------------
-def joint_angle(xyz: np.ndarray, a: int, b: int, c: int) -> float:
-    """Angle a-b-c at b in degrees (NaN when a point is missing)."""
-    v1, v2 = xyz[a] - xyz[b], xyz[c] - xyz[b]
-    n = float(np.linalg.norm(v1) * np.linalg.norm(v2))
-    if not math.isfinite(n) or n < 1e-9:
-        return float("nan")
-    return math.degrees(math.acos(float(np.clip(v1 @ v2 / n, -1.0, 1.0))))
-
-
-def _points(frame: PoseFrame) -> np.ndarray:
-    return frame.world if frame.world is not None and np.isfinite(frame.world).any() \
-        else frame.xyzv[:, :3]
-
-
 def torso_visible(frame: PoseFrame, min_vis: float = 0.5) -> bool:
-    idx = [int(i) for i in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP)]
-    v = frame.xyzv[idx]
-    if not np.isfinite(v[:, :2]).all() or np.nan_to_num(v[:, 3], nan=1.0).min() < min_vis:
-        return False
-    return bool(((v[:, :2] > -0.02) & (v[:, :2] < 1.02)).all())  # inside the picture
+    """A shoulder and a hip are seen inside the picture (a side view hides the far side)."""
+    def seen(lm: L) -> bool:
+        p = frame.xyzv[int(lm)]
+        return bool(np.isfinite(p[:2]).all() and (not np.isfinite(p[3]) or p[3] >= min_vis)
+                    and -0.02 < p[0] < 1.02 and -0.02 < p[1] < 1.02)
+    return (seen(L.LEFT_SHOULDER) or seen(L.RIGHT_SHOULDER)) and \
+        (seen(L.LEFT_HIP) or seen(L.RIGHT_HIP))
 
 
-# -- the local tracker (until H2's engine covers the exercise) -----------------------------
-@dataclass(frozen=True)
-class LocalExercise:
-    """One exercise the local tracker knows: a primary angle (mean of both sides), start and
-    target values, a hold at the target and named faults."""
-    id: str
-    name: str
-    angle: Callable[[np.ndarray], float]
-    start_deg: float
-    target_deg: float
-    hold_s: float = 0.0
-    faults: tuple[tuple[FaultReading, Callable[[np.ndarray], bool]], ...] = ()
+# -- H2's exercise engine, wrapped for the game --------------------------------------------
+SEVERITY_PRIORITY = {"major": 1, "moderate": 2, "minor": 3}
 
 
-def _mean(*vals: float) -> float:
+def primary_names(spec: Any, side: str | None) -> tuple[str, ...]:
+    """The measure name(s) of a spec's primary angle for ``side`` (both sides if None)."""
+    from tracking.angles import ANGLES, SIDED, resolve
+    base = spec.primary.angle
+    if base in ANGLES and base not in SIDED:
+        return (base,)
+    if side in ("left", "right"):
+        return (resolve(base, side[0]),)
+    return tuple(SIDED[base]) if base in SIDED else (base,)
+
+
+def _finite_mean(vals: list[float]) -> float:
     ok = [v for v in vals if math.isfinite(v)]
     return sum(ok) / len(ok) if ok else float("nan")
 
 
-def _abduction(p: np.ndarray) -> float:
-    return _mean(joint_angle(p, L.LEFT_HIP, L.LEFT_SHOULDER, L.LEFT_ELBOW),
-                 joint_angle(p, L.RIGHT_HIP, L.RIGHT_SHOULDER, L.RIGHT_ELBOW))
-
-
-def _knee_flexion(p: np.ndarray) -> float:
-    return 180.0 - _mean(joint_angle(p, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
-                         joint_angle(p, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
-
-
-def _elbows_bent(p: np.ndarray) -> bool:
-    return min(joint_angle(p, L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
-               joint_angle(p, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST)) < 145.0
-
-
-def _side_lean(p: np.ndarray) -> bool:
-    sh = (p[L.LEFT_SHOULDER] + p[L.RIGHT_SHOULDER]) / 2
-    hip = (p[L.LEFT_HIP] + p[L.RIGHT_HIP]) / 2
-    d = sh - hip
-    return abs(math.degrees(math.atan2(abs(d[0]), abs(d[1]) + 1e-9))) > 10.0
-
-
-LOCAL_EXERCISES: dict[str, LocalExercise] = {
-    "arm_raise": LocalExercise(
-        "arm_raise", "Arm raises", _abduction, 25.0, 150.0, 1.0,
-        ((FaultReading("elbows_bent", "Keep your arms straight", 1), _elbows_bent),
-         (FaultReading("side_lean", "Stand up tall", 2), _side_lean))),
-    "squat": LocalExercise(
-        "squat", "Mini squats", _knee_flexion, 15.0, 70.0, 0.0,
-        ((FaultReading("side_lean", "Keep your weight even", 2), _side_lean),)),
-}
-
-
 @dataclass
-class LocalTracker:
-    """Counts repetitions of ``exercise.angle``: a rep starts when the angle leaves the
-    start zone and counts when it returns after reaching 60 % of the way to the target."""
-    exercise: LocalExercise
-    target_fraction: float = 1.0  #: the level's share of the target range
+class SpecTracker:
+    """H2's streaming ``ExerciseTracker`` for one set (one side of a "both" exercise), plus
+    what the HUD needs each frame: the primary angle and the faults active now (a FormFault
+    from the engine has already persisted its minimum time; it stays active ``fault_hold_s``).
+    """
+    spec: Any
+    side: str | None = None
+    targets: dict[str, float] = field(default_factory=dict)
+    width: int = 0
+    height: int = 0
+    fault_hold_s: float = 2.0
     reps: int = 0
-    _peak: float = float("nan")
-    _in_rep: bool = False
-    _hold_since: float | None = None
-    _held: float = 0.0
-    _hold_done: bool = False
-    _faults_in_rep: set[str] = field(default_factory=set)
+    engine: Any = None
+    _active: dict[str, tuple[float, FaultReading]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from tracking.exercise.tracker import ExerciseTracker
+        self.engine = ExerciseTracker(self.spec, self.targets or None, self.width, self.height,
+                                      side=self.side)
+        self.names = primary_names(self.spec, self.side)
 
     @property
     def target_deg(self) -> float:
-        e = self.exercise
-        return e.start_deg + (e.target_deg - e.start_deg) * self.target_fraction
+        return float(self.targets.get("target", self.spec.primary.target))
+
+    def progress(self, value: float) -> float:
+        p = self.spec.primary
+        span = self.target_deg - p.start
+        return (value - p.start) / span if span else 0.0
+
+    def primary_value(self, frame: PoseFrame) -> float:
+        from tracking.kinematics import frame_angles
+        vals = frame_angles(frame, self.names, "any", self.width, self.height)
+        return _finite_mean([v for v, c in vals.values() if c >= 0.3])
 
     def step(self, frame: PoseFrame, t_s: float) -> list[Any]:
-        e, p = self.exercise, _points(frame)
-        ang = e.angle(p)
-        if not math.isfinite(ang):
-            return []
-        span = self.target_deg - e.start_deg
-        prog = (ang - e.start_deg) / span if span else 0.0
-        out: list[Any] = [AngleReading(ang, prog)]
-        faults = tuple(f for f, check in e.faults if check(p))
-        out.append(FaultsSeen(faults))
-        if not self._in_rep and prog > 0.25:
-            self._in_rep, self._peak, self._held, self._hold_done = True, ang, 0.0, False
-            self._faults_in_rep = set()
-        if self._in_rep:
-            self._peak = max(self._peak, ang)
-            self._faults_in_rep |= {f.fault for f in faults}
-            if e.hold_s > 0 and prog >= 0.9:
-                self._hold_since = t_s if self._hold_since is None else self._hold_since
-                self._held = max(self._held, t_s - self._hold_since)
-                out.append(HoldProgress(min(self._held, e.hold_s), e.hold_s))
-                if self._held >= e.hold_s and not self._hold_done:
-                    self._hold_done = True
-                    out.append(HoldCompleted(self._held))
-            else:
-                self._hold_since = None
-            if prog < 0.15:
-                self._in_rep = False
-                peak_prog = (self._peak - e.start_deg) / span if span else 0.0
-                if peak_prog >= 0.6:
-                    self.reps += 1
-                    out.append(self._score(peak_prog))
+        out: list[Any] = []
+        val = self.primary_value(frame)
+        if math.isfinite(val):
+            out.append(AngleReading(val, self.progress(val)))
+        for ev in self.engine.step(frame):
+            kind = type(ev).__name__
+            if kind == "FormFault":
+                self._active[ev.name] = (t_s, FaultReading(
+                    ev.name, ev.cue, SEVERITY_PRIORITY.get(ev.severity, 2), confirmed=True))
+            elif kind == "HoldProgress":
+                out.append(HoldProgress(ev.elapsed_s, ev.target_s))
+            elif kind == "HoldCompleted":
+                out.append(HoldCompleted(ev.held_s))
+            elif kind == "RepCompleted":
+                r = ev.rep
+                self.reps += 1
+                out.append(RepCompleted(self.reps, round(float(r.score), 1),
+                                        round(float(r.rom_deg), 1), stars_for_score(r.score),
+                                        tuple(r.reasons), ev.side, r))
+        self._active = {k: v for k, v in self._active.items() if t_s - v[0] < self.fault_hold_s}
+        out.append(FaultsSeen(tuple(f for _, f in self._active.values())))
         return out
-
-    def _score(self, peak_prog: float) -> RepCompleted:
-        e = self.exercise
-        reasons = []
-        score = 100.0 * min(1.0, peak_prog)
-        if peak_prog < 0.95:
-            reasons.append(f"reached {peak_prog:.0%} of the target range")
-        if e.hold_s > 0 and self._held < e.hold_s:
-            score -= 15.0 * (1 - self._held / e.hold_s)
-            reasons.append(f"held {self._held:.1f} of {e.hold_s:.1f} s")
-        for f in sorted(self._faults_in_rep):
-            score -= 15.0
-            reasons.append(f"fault: {f}")
-        score = max(0.0, min(100.0, score))
-        return RepCompleted(self.reps, round(score, 1), round(self._peak - e.start_deg, 1),
-                            stars_for_score(score), tuple(reasons))
 
 
 # -- the bridge ---------------------------------------------------------------------------
@@ -244,8 +193,9 @@ class Bridge:
         return events
 
 
-def make_tracker(exercise_id: str, target_fraction: float = 1.0) -> Any:
-    """The tracker for an exercise id (KeyError with the known ids when unknown)."""
-    if exercise_id not in LOCAL_EXERCISES:
-        raise KeyError(f"unknown exercise {exercise_id!r}; known: {', '.join(LOCAL_EXERCISES)}")
-    return LocalTracker(LOCAL_EXERCISES[exercise_id], target_fraction)
+def make_tracker(exercise_id: str, side: str | None = None,
+                 targets: dict[str, float] | None = None, width: int = 0,
+                 height: int = 0) -> SpecTracker:
+    """The tracker for an exercise id of the library (InputError naming the known ids)."""
+    from tracking.exercise.library import get_spec
+    return SpecTracker(get_spec(exercise_id), side, dict(targets or {}), width, height)

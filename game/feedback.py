@@ -33,6 +33,7 @@ class FaultReading:
     fault: str
     cue: str
     priority: int = 5
+    confirmed: bool = False  #: already persisted upstream (the engine's min_duration_s)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class CueSelector:
 
         candidates = [
             f for name, f in seen.items()
-            if t_s - self._onset[name] >= self.rules.persist_s
+            if (f.confirmed or t_s - self._onset[name] >= self.rules.persist_s)
             and t_s - self._hidden_at.get(f.cue, -1e9) >= self.rules.repeat_gap_s
         ]
         if not candidates:

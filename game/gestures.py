@@ -1,8 +1,8 @@
 """Pose gestures the game understands. Pure: landmark arrays in, answers out.
 
 - Both hands together above the head, held ``hold_s``: pause (or resume when paused).
-  "Together" (wrists closer than the shoulders are wide) keeps an overhead arm raise,
-  where the hands stay wide apart, from pausing the game.
+  "Together" (wrists closer than 0.6 shoulder widths) keeps overhead exercises, where the
+  hands stay about shoulder width apart or wider, from pausing the game.
 - Pain check-in: raise ONE hand; its height between just above the hips (0) and one torso
   height above the shoulders (10) chooses the number; hold it still ``hold_s`` to answer.
 
@@ -40,7 +40,7 @@ def _torso(xyzv: np.ndarray) -> tuple[float, float, float] | None:
 
 def hands_above_head(xyzv: np.ndarray, margin: float = 0.15, together: bool = True) -> bool:
     """Both wrists higher than the nose by ``margin`` torso heights (and, with ``together``,
-    closer to each other than the shoulders are wide)."""
+    closer to each other than 0.6 shoulder widths)."""
     torso = _torso(xyzv)
     nose = _pt(xyzv, L.NOSE)
     lw, rw = _pt(xyzv, L.LEFT_WRIST), _pt(xyzv, L.RIGHT_WRIST)
@@ -51,7 +51,7 @@ def hands_above_head(xyzv: np.ndarray, margin: float = 0.15, together: bool = Tr
         return False
     if together:
         ls, rs = _pt(xyzv, L.LEFT_SHOULDER), _pt(xyzv, L.RIGHT_SHOULDER)
-        return bool(abs(lw[0] - rw[0]) < abs(ls[0] - rs[0]))  # type: ignore[index]
+        return bool(abs(lw[0] - rw[0]) < 0.6 * abs(ls[0] - rs[0]))  # type: ignore[index]
     return True
 
 

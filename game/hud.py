@@ -59,10 +59,12 @@ class Hud:
         self.last_popup = ""
 
     # -- content ---------------------------------------------------------------------
-    def set_exercise(self, name: str, set_no: int, sets: int, level: int | None = None) -> None:
+    def set_exercise(self, name: str, set_no: int, sets: int, level: int | None = None,
+                     side: str | None = None) -> None:
         lvl = f"   Level {level}" if level else ""
+        sd = f", {side} side" if side else ""
         UiKit.set_text(self.title, name)
-        UiKit.set_text(self.set_text, f"Set {set_no} of {sets}{lvl}")
+        UiKit.set_text(self.set_text, f"Set {set_no} of {sets}{sd}{lvl}")
 
     def set_count(self, done: int, target: int) -> None:
         UiKit.set_text(self.counter, f"{done}/{target}")

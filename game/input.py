@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from game.config import GameConfig
-from game.demo_body import BodyPose, body_points, draw_camera_image, to_frame
+from game.demo_body import draw_camera_image
 from game.gestures import pain_from_hand
 from tracking.errors import InputError, PhysioQuestError
 from tracking.series import PoseFrame
@@ -31,6 +31,7 @@ class FeedSample:
 class Feed(Protocol):
     name: str
     is_demo: bool
+    size: tuple[int, int]  #: the camera picture's size in pixels (0, 0 if unknown)
 
     def latest(self, t_s: float) -> FeedSample: ...
 
@@ -44,8 +45,9 @@ class Activity:
     kind: str = "stand"
     exercise: str = ""
     value: int = 0  #: pain number to show (kind == "pain")
-    rep_period_s: float = 3.2
-    fault_every: int = 3  #: every n-th repetition shows a form fault (0: never)
+    side: str | None = None  #: the working side of a "both" exercise
+    fault_every: int = 3  #: every n-th repetition shows the spec's first fault (0: never)
+    reps: int = 6  #: repetitions generated (then the movement repeats)
 
 
 def _smooth(u: float) -> float:
@@ -53,27 +55,55 @@ def _smooth(u: float) -> float:
     return u * u * (3 - 2 * u)
 
 
-def _rep_phase(t: float, period: float) -> tuple[int, float]:
-    """(repetition number, 0..1 of the way up) for a rise-hold-lower-rest cycle."""
-    n, u = divmod(t, period)
-    up, hold, down = 0.3, 0.35, 0.25
-    if u < period * up:
-        k = _smooth(u / (period * up))
-    elif u < period * (up + hold):
-        k = 1.0
-    elif u < period * (up + hold + down):
-        k = 1.0 - _smooth((u - period * (up + hold)) / (period * down))
-    else:
-        k = 0.0
-    return int(n), k
+HANDS_UP = {"shoulder_abduction": 170.0, "elbow_flexion": 90.0, "shoulder_rotation": 90.0}
+
+
+class DemoPatient:
+    """H3's kinematic body and front camera: poses for the demo's gestures and H3's
+    generated exercise movements (cached per exercise, side and faults)."""
+
+    def __init__(self) -> None:
+        from tracking.virtual_patient.body import BodyShape
+        from tracking.virtual_patient.camera import Camera
+        self.body = BodyShape()
+        self.camera = Camera(view="front")
+        self._moves: dict[tuple, Any] = {}
+
+    def points(self, dofs: dict[str, float]) -> np.ndarray:
+        from tracking.virtual_patient.body import pose_landmarks
+        return pose_landmarks({k: np.array([v], float) for k, v in dofs.items()}, self.body)[0]
+
+    def frame(self, points: np.ndarray, t_s: float, index: int) -> PoseFrame:
+        pts = points[None]
+        return PoseFrame(t_s * 1000.0, self.camera.project(pts)[0].astype(np.float32),
+                         self.camera.world_landmarks(pts)[0].astype(np.float32), 0, index)
+
+    def movement(self, a: Activity) -> Any:
+        """(PoseSeries, Truth) of H3's generator for the activity's exercise."""
+        key = (a.exercise, a.side, a.fault_every, a.reps)
+        if key not in self._moves:
+            from tracking.exercise.library import get_spec
+            from tracking.virtual_patient.generate import generate
+            spec = get_spec(a.exercise)
+            faults: dict[int, list[str]] = {}
+            if a.fault_every > 0 and spec.faults:
+                faults = {k: [spec.faults[0].name] for k in range(1, a.reps + 1)
+                          if k % a.fault_every == 0}
+            self._moves[key] = generate(spec, reps=a.reps, side=a.side, faults=faults)
+        return self._moves[key]
+
+    @staticmethod
+    def pain_angle(value: int) -> float:
+        """Right arm abduction at which ``pain_from_hand`` reads ``value``."""
+        return _pain_angle(int(value))
 
 
 @functools.lru_cache(maxsize=16)
-def _arm_for_pain(value: int) -> float:
-    """Arm abduction (degrees) at which ``pain_from_hand`` reads ``value``."""
-    best, err = 10.0, 99
-    for ang in range(20, 181, 2):
-        got = pain_from_hand(to_frame(body_points(BodyPose(arm_right=ang)), 0.0).xyzv)
+def _pain_angle(value: int) -> float:
+    vp = DemoPatient()
+    best, err = 30.0, 99
+    for ang in range(30, 181, 2):
+        got = pain_from_hand(vp.camera.project(vp.points({"shoulder_abduction_r": ang})[None])[0])
         if got is not None and abs(got - value) < err:
             best, err = float(ang), abs(got - value)
     return best
@@ -84,8 +114,10 @@ class DemoFeed:
 
     name = "virtual patient"
     is_demo = True
+    size = (640, 480)  #: H3's camera (and generator) picture size
 
     def __init__(self, image_size: tuple[int, int] = (192, 108), image_every_s: float = 0.1) -> None:
+        self.patient = DemoPatient()
         self.activity = Activity()
         self._since = 0.0
         self._image_size = image_size
@@ -97,38 +129,40 @@ class DemoFeed:
         if activity != self.activity:
             self.activity, self._since = activity, t_s
 
-    def pose(self, t_s: float) -> BodyPose | None:
-        a, t = self.activity, t_s - self._since
-        breathe = 0.01 * math.sin(t * 1.3)
+    def frame_at(self, t_s: float) -> PoseFrame:
+        a, t, vp = self.activity, t_s - self._since, self.patient
+        self._index += 1
+        sway = {"trunk_lateral_lean": 1.0 * math.sin(t * 1.3)}
+        if a.kind == "exercise":
+            series, _ = vp.movement(a)
+            i = int(t * series.fps) % len(series)
+            f = series[i]
+            return PoseFrame(t_s * 1000.0, f.xyzv, f.world, f.flags, self._index)
         if a.kind == "leave":
-            x = min(3.0, 0.8 * t)
-            return None if x > 2.0 else BodyPose(x=x)
+            x = 0.8 * t
+            if x > 2.2:
+                return PoseFrame.missing(t_s * 1000.0, self._index)
+            return vp.frame(vp.points({"root_x": x}), t_s, self._index)
         if a.kind == "hands_up":
             k = _smooth(t / 0.8)
-            return BodyPose(arm_left=10 + 155 * k, arm_right=10 + 155 * k, elbow_left=40 * k,
-                            elbow_right=40 * k, sway=breathe)  # hands together overhead
+            dofs = {f"{n}_{s}": v * k for n, v in HANDS_UP.items() for s in "lr"}
+            return vp.frame(vp.points(dofs), t_s, self._index)
         if a.kind == "pain":
             k = _smooth(t / 1.0)
-            return BodyPose(arm_right=10 + (_arm_for_pain(a.value) - 10) * k, sway=breathe)
-        if a.kind == "exercise":
-            n, k = _rep_phase(t, a.rep_period_s)
-            faulty = a.fault_every > 0 and n % a.fault_every == a.fault_every - 1
-            if a.exercise == "squat":
-                return BodyPose(knee=5 + 80 * k, lean=(14 * k if faulty else 0.0))
-            bend = 60 * k if faulty else 0.0
-            arm = 12 + 150 * k
-            return BodyPose(arm_left=arm, arm_right=arm, elbow_left=bend, elbow_right=bend,
-                            sway=breathe)
-        return BodyPose(sway=breathe)
+            return vp.frame(vp.points({"shoulder_abduction_r": vp.pain_angle(a.value) * k}),
+                            t_s, self._index)
+        return vp.frame(vp.points(sway), t_s, self._index)
 
     def latest(self, t_s: float) -> FeedSample:
-        self._index += 1
-        pose = self.pose(t_s)
-        frame = PoseFrame.missing(t_s * 1000.0, self._index) if pose is None else \
-            to_frame(body_points(pose), t_s * 1000.0, self._index)
+        frame = self.frame_at(t_s)
         if self._last_image is None or t_s - self._last_image[0] >= self._image_every:
             w, h = self._image_size
-            self._last_image = (t_s, draw_camera_image(frame.xyzv if frame.detected else None, w, h))
+            xyzv = frame.xyzv if self.activity.kind != "exercise" else None
+            if xyzv is None and frame.world is not None:  # show the movement from the front
+                xyzv = self.patient.camera.project(
+                    (frame.world * np.array([1, -1, -1], np.float32))[None]
+                    + np.array([0, 0.95, 0], np.float32))[0]
+            self._last_image = (t_s, draw_camera_image(xyzv if frame.detected else None, w, h))
         return FeedSample(frame, self._last_image[1])
 
     def close(self) -> None:
@@ -145,6 +179,7 @@ class LiveFeed:
     """Adapter around the live tracking pipeline (``tracking.live.LivePipeline``)."""
 
     is_demo = False
+    size = (0, 0)
 
     def __init__(self, spec: str, name: str) -> None:
         try:

@@ -82,10 +82,10 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(None, f"--scene: unknown scene {config.scene!r}; "
                                    f"known: {', '.join(SCENE_NAMES)}")
     if config.exercise is not None:
-        from game.bridge import LOCAL_EXERCISES
-        if config.exercise not in LOCAL_EXERCISES:
+        from tracking.exercise.library import exercise_ids
+        if config.exercise not in exercise_ids():
             raise InputError(None, f"--exercise: unknown exercise {config.exercise!r}; "
-                                   f"known: {', '.join(LOCAL_EXERCISES)}")
+                                   f"known: {', '.join(exercise_ids())}")
     feed = open_feed(config)
     from game.app import PhysioQuestApp
 

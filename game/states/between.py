@@ -52,9 +52,11 @@ class Rest(State):
         if not args.get("resumed"):
             super().enter(**args)
         app = self.app
-        item = app.plan.items[app.item_index]
+        slot = app.slot
+        item = app.plan.items[slot.item_index]
         self.screen = Screen(app, app.ui, "Rest", [], height=1.2, y=0.2)
-        self.next_text = f"Next: {item.name}, set {app.set_no} of {item.sets}"
+        side = f", {slot.side} side" if slot.side else ""
+        self.next_text = f"Next: {item.name}, set {slot.set_no} of {item.sets}{side}"
         app.act(Activity("stand"))
 
     def update(self, t_s: float, dt: float, sample: FeedSample) -> None:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.bridge import LOCAL_EXERCISES
+from game.bridge import primary_names
 from tracking.landmarks import Landmark as L
+from tracking.series import PoseFrame
 
 BODY = (L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
         L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
@@ -71,11 +72,29 @@ class Calibrator:
     measures their reach (metres, floor = 0) and each exercise's comfortable range."""
 
     exercises: tuple[str, ...] = ()
+    width: int = 0  #: camera picture size (for image-based angles)
+    height: int = 0
     _frames: list[np.ndarray] = field(default_factory=list)
+    _values: dict[str, list[float]] = field(default_factory=dict)
 
-    def add(self, world: np.ndarray | None) -> None:
-        if world is not None and np.isfinite(world[[int(i) for i in BODY[1:]]]).all():
+    def add(self, frame: PoseFrame | None, exercise: str | None = None) -> None:
+        """One frame; ``exercise``: the movement being shown now (its primary angle is
+        measured with H2's angle definitions)."""
+        if frame is None or frame.world is None:
+            return
+        world = frame.world
+        if np.isfinite(world[[int(i) for i in BODY[1:]]]).all():
             self._frames.append(np.asarray(world, np.float64))
+        if exercise:
+            from tracking.exercise.library import get_spec
+            from tracking.kinematics import frame_angles
+            vals = frame_angles(frame, primary_names(get_spec(exercise), None), "any",
+                                self.width, self.height)
+            ok = [v for v, c in vals.values() if math.isfinite(v) and c >= 0.3]
+            if ok:
+                spec = get_spec(exercise)
+                best = max(ok) if spec.primary.direction == "increase" else min(ok)
+                self._values.setdefault(exercise, []).append(best)
 
     @property
     def frames(self) -> int:
@@ -104,14 +123,11 @@ class Calibrator:
         return {k: round(min(2.9, max(0.05, v)), 3) for k, v in out.items()}
 
     def comfortable_range(self) -> dict[str, float]:
-        """Exercise id -> the largest primary angle reached (97th percentile, degrees)."""
+        """Exercise id -> the furthest primary angle reached towards the target (97th
+        percentile of the frames, so one glitch does not count)."""
+        from tracking.exercise.library import get_spec
         out = {}
-        for ex in self.exercises:
-            spec = LOCAL_EXERCISES.get(ex)
-            if spec is None or not self._frames:
-                continue
-            vals = [spec.angle(f) for f in self._frames]
-            vals = [v for v in vals if math.isfinite(v)]
-            if vals:
-                out[ex] = round(float(np.percentile(vals, 97)), 1)
+        for ex, vals in self._values.items():
+            up = get_spec(ex).primary.direction == "increase"
+            out[ex] = round(float(np.percentile(vals, 97 if up else 3)), 1)
         return out

@@ -27,6 +27,7 @@ class SetCompleted:
     set_no: int
     reps: int
     mean_score: float
+    side: str = ""
 
 
 @dataclass
@@ -34,22 +35,36 @@ class SetRun:
     """One set in progress (kept across a pause)."""
     item: PlanItem
     set_no: int
+    side: str | None
     bridge: Bridge
     log: SetLog
-    target_deg: float
-    hold_shown: bool = False
+    targets: dict[str, float]
+
+    @property
+    def target_deg(self) -> float:
+        return self.targets["target"]
 
 
-def target_for(item: PlanItem, comfortable: float | None) -> tuple[float, float]:
-    """(target fraction of the spec's range, target angle): the level's share of the range,
-    never beyond the calibrated comfortable range."""
-    from game.bridge import LOCAL_EXERCISES
-    spec = LOCAL_EXERCISES[item.exercise_id]
-    frac = targets_for_level(item.level, item.cap).range_fraction
-    if comfortable is not None and comfortable > spec.start_deg + 10:
-        frac = min(frac, (comfortable - spec.start_deg) / (spec.target_deg - spec.start_deg))
-    frac = max(0.3, frac)
-    return frac, spec.start_deg + frac * (spec.target_deg - spec.start_deg)
+def targets_for(item: PlanItem, comfortable: float | None) -> dict[str, float]:
+    """The tracker's targets for this patient today: the level's share of the prescribed
+    range (never past the therapist's cap), no further than the calibrated comfortable range,
+    the level's share of the hold, the prescribed repetitions."""
+    from tracking.exercise.library import get_spec
+    spec = get_spec(item.exercise_id)
+    p = spec.primary
+    up = p.direction == "increase"
+    full = item.target if item.target is not None else p.target
+    if item.max_target is not None:
+        full = min(full, item.max_target) if up else max(full, item.max_target)
+    lt = targets_for_level(item.level, item.cap)
+    target = p.start + lt.range_fraction * (full - p.start)
+    if comfortable is not None and abs(comfortable - p.start) >= p.min_range:
+        target = min(target, comfortable) if up else max(target, comfortable)
+    hold = item.hold_s if item.hold_s is not None else spec.hold_s
+    out = {"target": round(target, 1), "reps": float(item.reps)}
+    if hold:
+        out["hold_s"] = round(hold * lt.hold_fraction, 1)
+    return out
 
 
 class Exercise(State):
@@ -60,12 +75,13 @@ class Exercise(State):
         super().enter(**args)
         app = self.app
         if not args.get("resumed") or app.set_run is None:
-            item = app.plan.items[app.item_index]
-            frac, target = target_for(item, app.comfortable.get(item.exercise_id))
-            log = SetLog(item.exercise_id, app.set_no, item.reps)
+            slot = app.slot
+            item = app.plan.items[slot.item_index]
+            targets = targets_for(item, app.comfortable.get(item.exercise_id))
+            log = SetLog(item.exercise_id, slot.set_no, item.reps, slot.side, item.name)
             app.log.sets.append(log)
-            app.set_run = SetRun(item, app.set_no, Bridge(make_tracker(item.exercise_id, frac)),
-                             log, target)
+            tracker = make_tracker(item.exercise_id, slot.side, targets, *app.feed.size)
+            app.set_run = SetRun(item, slot.set_no, slot.side, Bridge(tracker), log, targets)
             app.cues.reset()
             self.left_once = False
         run = app.set_run
@@ -73,13 +89,13 @@ class Exercise(State):
         if app.scene is not None:
             app.scene.set_exercise(run.item.exercise_id)
         app.hud.set_visible(True)
-        app.hud.set_exercise(run.item.name, run.set_no, run.item.sets, run.item.level)
+        app.hud.set_exercise(run.item.name, run.set_no, run.item.sets, run.item.level, run.side)
         app.hud.set_count(len(run.log.reps), run.item.reps)
         app.hud.set_cue(None)
         app.hud.set_hold(None, None)
         app.avatar_visible(True)
         self.faults: tuple[str, ...] = ()
-        app.act(Activity("exercise", run.item.exercise_id))
+        app.act(Activity("exercise", run.item.exercise_id, side=run.side))
 
     def update(self, t_s: float, dt: float, sample: FeedSample) -> None:
         super().update(t_s, dt, sample)
@@ -90,10 +106,10 @@ class Exercise(State):
                 return
         app.hud.update(dt)
         if sample.frame is not None:
-            app.show_pose(sample.frame, self.faults, run.item.exercise_id, run.target_deg)
+            app.show_pose(sample.frame, self.faults, run.item.exercise_id, run.target_deg, run.side)
         # the unattended demo steps out of view once, to show the automatic pause
         if app.settings.unattended and not getattr(self, "left_once", True) \
-                and app.item_index == 0 and run.set_no == 1 and len(run.log.reps) == 2:
+                and app.slot_index == 0 and len(run.log.reps) == 2:
             self.left_once = True
             app.act(Activity("leave"))
 
@@ -103,7 +119,8 @@ class Exercise(State):
         if isinstance(ev, AngleReading):
             app.hud.set_range(ev.progress)
         elif isinstance(ev, FaultsSeen):
-            self.faults = tuple(f.fault for f in ev.faults)
+            measure = {r.name: r.angle for r in run.bridge.tracker.spec.faults}
+            self.faults = tuple(measure.get(f.fault, f.fault) for f in ev.faults)
             d = app.cues.update(t_s, list(ev.faults))
             app.hud.set_cue(d.cue)
             if d.started and d.cue:
@@ -130,7 +147,7 @@ class Exercise(State):
             if len(run.log.reps) >= run.item.reps:
                 run.log.completed = True
                 done = SetCompleted(run.item.exercise_id, run.set_no, len(run.log.reps),
-                                    run.log.mean_score)
+                                    run.log.mean_score, run.side or "")
                 if scene is not None:
                     scene.on_event(done)
                 app.sounds.play("set_done")

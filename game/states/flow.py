@@ -33,7 +33,7 @@ class SessionFlow(FSM):
     def _make_enter(self, name: str):
         def enter(*args: Any) -> None:
             kwargs = args[0] if args and isinstance(args[0], dict) else {}
-            self.app.on_state_entered(name)
+            self.app.on_state_entered(name, kwargs)
             self.states[name].enter(**kwargs)
         return enter
 

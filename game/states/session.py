@@ -4,18 +4,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.bridge import LOCAL_EXERCISES, RepCompleted
+from game.bridge import RepCompleted
 
 
 @dataclass(frozen=True)
 class PlanItem:
+    """One exercise of the session, with the therapist's prescription and caps."""
     exercise_id: str
     name: str
     sets: int
     reps: int
     scene: str
     level: int = 1
-    cap: int = 10
+    cap: int = 10  #: the therapist's top level
+    sides: str = "bilateral"  #: the spec's sides; "both": every set is done per side
+    target: float | None = None  #: prescribed target (primary angle); None = the spec's
+    hold_s: float | None = None
+    max_target: float | None = None  #: cap: never ask for more range than this
+
+
+@dataclass(frozen=True)
+class SetSlot:
+    """One set of one exercise (one side of a "both" exercise)."""
+    item_index: int
+    set_no: int
+    side: str | None = None
 
 
 @dataclass(frozen=True)
@@ -23,22 +36,51 @@ class SessionPlan:
     patient: str
     items: tuple[PlanItem, ...]
     rest_s: float = 20.0
+    plan_id: str | None = None
+
+    def slots(self) -> list[SetSlot]:
+        out = []
+        for i, item in enumerate(self.items):
+            for n in range(1, item.sets + 1):
+                sides = ("left", "right") if item.sides == "both" else (None,)
+                out.extend(SetSlot(i, n, side) for side in sides)
+        return out
+
+
+DEFAULT_EXERCISES = ("mini_squat", "shoulder_abduction")
+
+
+def _item(exercise_id: str, sets: int, reps: int, scene: str | None, **kw: Any) -> PlanItem:
+    from scenes import scene_for_exercise
+    from tracking.exercise.library import get_spec
+    spec = get_spec(exercise_id)  # InputError naming the known ids when unknown
+    return PlanItem(exercise_id, spec.name, sets, reps, scene or scene_for_exercise(spec),
+                    sides=spec.sides, **kw)
 
 
 def default_plan(patient: str, exercise: str | None = None, scene: str | None = None,
                  short: bool = False) -> SessionPlan:
-    """The built-in plan (until the patient has a therapist's plan): arm raises and mini
-    squats, 2 sets of 8; ``short`` (unattended runs): one exercise, 2 sets of 3."""
-    from scenes import scene_for_exercise  # scenes know which scene hosts which exercise
+    """The built-in plan (a patient without a therapist's plan): mini squats and shoulder
+    abduction; ``short`` (unattended runs): one exercise, 2 sets of 3."""
+    ids = [exercise] if exercise else (list(DEFAULT_EXERCISES[:1]) if short else
+                                       list(DEFAULT_EXERCISES))
+    items = tuple(_item(ex, 2 if short or ex == "mini_squat" else 1, 3 if short else 8,
+                        scene, level=3) for ex in ids)
+    return SessionPlan(patient, items, rest_s=3.0 if short else 20.0)
 
-    ids = [exercise] if exercise else (["arm_raise"] if short else ["arm_raise", "squat"])
+
+def plan_from_store(plan: Any, patient: str, scene: str | None = None,
+                    levels: dict[str, int] | None = None) -> SessionPlan:
+    """A therapist's plan (H6's ``Plan``) as the session plan; caps carried over."""
     items = []
-    for ex in ids:
-        if ex not in LOCAL_EXERCISES:
-            raise KeyError(f"unknown exercise {ex!r}; known: {', '.join(LOCAL_EXERCISES)}")
-        items.append(PlanItem(ex, LOCAL_EXERCISES[ex].name, 2, 3 if short else 8,
-                              scene or scene_for_exercise(ex), level=3))
-    return SessionPlan(patient, tuple(items), rest_s=3.0 if short else 20.0)
+    for e in plan.exercises:
+        cap = e.max_level if e.max_level else 10
+        lvl = min(cap, (levels or {}).get(e.exercise_id, 3))
+        reps = min(e.reps, e.max_reps) if e.max_reps else e.reps
+        items.append(_item(e.exercise_id, e.sets, reps, scene, level=lvl, cap=cap,
+                           target=e.target_angle_deg, hold_s=e.hold_s,
+                           max_target=e.max_target_angle_deg))
+    return SessionPlan(patient, tuple(items), plan_id=plan.id)
 
 
 @dataclass
@@ -46,6 +88,8 @@ class SetLog:
     exercise_id: str
     set_no: int
     target_reps: int
+    side: str | None = None
+    name: str = ""
     reps: list[RepCompleted] = field(default_factory=list)
     completed: bool = False
 
@@ -85,9 +129,9 @@ class SessionLog:
         """The session summary in plain words (screen and stdout)."""
         lines = [f"Session summary for {self.patient}"]
         for s in self.sets:
-            lines.append(f"  {LOCAL_EXERCISES[s.exercise_id].name if s.exercise_id in LOCAL_EXERCISES else s.exercise_id}"
-                         f", set {s.set_no}: {len(s.reps)}/{s.target_reps} reps, "
-                         f"score {s.mean_score:.0f}, stars {s.stars}")
+            side = f" ({s.side})" if s.side else ""
+            lines.append(f"  {s.name or s.exercise_id}, set {s.set_no}{side}: {len(s.reps)}/"
+                         f"{s.target_reps} reps, score {s.mean_score:.0f}, stars {s.stars}")
         lines.append(f"  total repetitions: {self.total_reps}")
         pb = "-" if self.pain_before is None else str(self.pain_before)
         pa = "-" if self.pain_after is None else str(self.pain_after)
@@ -107,7 +151,8 @@ class SessionLog:
             "pain_after": self.pain_after, "states": self.states, "scenes": self.scenes,
             "pauses": self.pauses, "calibration": self.calibration, "cues": self.cues,
             "stopped_early": self.stopped_early, "level_changes": self.level_changes,
-            "sets": [{"exercise": s.exercise_id, "set": s.set_no, "target_reps": s.target_reps,
+            "sets": [{"exercise": s.exercise_id, "set": s.set_no, "side": s.side,
+                      "target_reps": s.target_reps,
                       "reps": [{"score": r.score, "range_deg": r.range_deg, "stars": r.stars}
                                for r in s.reps]} for s in self.sets],
         }

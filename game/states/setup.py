@@ -174,31 +174,22 @@ class PainCheck(State):
         self.screen.destroy()
 
 
-CALIBRATION_STEPS = {
-    "arm_raise": ("Raise your arms out to the side and up,\nas high as is comfortable.",
-                  Activity("exercise", "arm_raise", rep_period_s=4.0, fault_every=0)),
-    "squat": ("Bend your knees a little,\nas far as is comfortable.",
-              Activity("exercise", "squat", rep_period_s=4.0, fault_every=0)),
-}
-
-
 class Calibration(State):
     """Measures the comfortable range of each movement in the plan (one slow movement each)
     and the patient's reach, which places the scene's targets."""
 
     name = "Calibration"
-    STEP_S = 5.0
+    STEP_S = 5.5
 
     def enter(self, **args: Any) -> None:
         super().enter(**args)
         app = self.app
-        self.steps = [ex for ex in dict.fromkeys(i.exercise_id for i in app.plan.items)
-                      if ex in CALIBRATION_STEPS]
-        self.cal = Calibrator(tuple(self.steps))
+        self.steps = list(dict.fromkeys(i.exercise_id for i in app.plan.items))
+        self.cal = Calibrator(tuple(self.steps), *app.feed.size)
         self.step = -1
         self.screen = Screen(app, app.ui, "Let's measure what is comfortable", [],
-                             height=0.62, y=0.6, width=3.2)
-        self.frame_bar, self.fill = app.ui.bar(self.screen.root, 2.4, 0.05, (0.0, 0.34))
+                             height=0.78, y=0.55, width=3.4)
+        self.frame_bar, self.fill = app.ui.bar(self.screen.root, 2.4, 0.05, (0.0, 0.22))
         self.done_at: float | None = None
         app.use_scene(app.plan.items[0].scene)
         app.avatar_visible(True)
@@ -208,15 +199,19 @@ class Calibration(State):
         self.step += 1
         self.step_t = 0.0
         if self.step < len(self.steps):
-            text, act = CALIBRATION_STEPS[self.steps[self.step]]
-            self.screen.set_lines([text])
-            self.app.act(act)
+            from tracking.exercise.library import get_spec
+            ex = self.steps[self.step]
+            spec = get_spec(ex)
+            first = "left" if spec.sides == "both" else None
+            self.screen.set_title(f"{spec.name}: once, slowly")
+            self.screen.set_lines([spec.description or "Move as far as is comfortable."])
+            self.app.act(Activity("exercise", ex, side=first, fault_every=0, reps=1))
         else:
             ranges = self.cal.comfortable_range()
             reach = self.cal.reach()
             self.app.set_calibration(reach, ranges)
-            words = {"arm_raise": "arms", "squat": "knees"}
-            msg = ", ".join(f"{words.get(k, k)} {v:.0f}\u00b0" for k, v in ranges.items())
+            from tracking.exercise.library import get_spec
+            msg = ", ".join(f"{get_spec(k).name.lower()} {v:.0f}\u00b0" for k, v in ranges.items())
             self.screen.set_title("Thank you!")
             self.screen.set_lines([f"Comfortable range: {msg}" if msg else "Ready."])
             self.app.act(Activity("stand"))
@@ -232,7 +227,7 @@ class Calibration(State):
                 self.app.start_item(0)
             return
         if sample.frame is not None:
-            self.cal.add(sample.frame.world)
+            self.cal.add(sample.frame, self.steps[self.step])
         self.fill.setSx(max(0.001, min(1.0, self.step_t / self.STEP_S)))
         if self.step_t >= self.STEP_S:
             self._next()
