@@ -11,7 +11,7 @@ def xyzv(**kw) -> np.ndarray:
     return to_frame(body_points(BodyPose(**kw)), 0.0).xyzv
 
 
-HANDS_TOGETHER_UP = dict(arm_left=165, arm_right=165, elbow_left=40, elbow_right=40)
+HANDS_TOGETHER_UP = dict(arm_left=165, arm_right=165, elbow_left=80, elbow_right=80)
 
 
 def test_hands_together_above_head() -> None:
