@@ -107,7 +107,7 @@ def part_vp(markdown: bool) -> str:
         summary.append(f"peak angle error {k}: max {max(v):.2f}, mean {np.mean(v):.2f} deg "
                        f"over {len(v)} matched repetitions")
     summary.append(f"range-of-motion error clean: max {max(rom_all):.2f}, mean "
-                   f"{np.mean(rom_all):.2f} deg (engine: from its detected start; truth: from rest)")
+                   f"{np.mean(rom_all):.2f} deg")
     return out + "\n" + "\n".join(summary)
 
 

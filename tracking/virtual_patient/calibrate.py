@@ -120,8 +120,9 @@ def amplitude_for(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, bo
     d = sign * (vals - peak_deg)  # crosses from < 0 to >= 0
     ok = np.isfinite(d)
     hit = np.nonzero(ok[1:] & ok[:-1] & (d[:-1] < 0) & (d[1:] >= 0))[0]
-    if not hit.size and np.nanmin(np.abs(d)) <= 1.0:  # e.g. a distance that cannot go below 0
-        return float(amps[int(np.nanargmin(np.abs(d)))])
+    close = np.nonzero(np.abs(np.nan_to_num(d, nan=1e9)) <= 1.0)[0]
+    if not hit.size and close.size:  # e.g. a distance that cannot go below 0: the first close one
+        return float(amps[int(close[0])])
     if not hit.size:
         lo, hi = np.nanmin(vals), np.nanmax(vals)
         raise ValueError(f"{spec.id}: a peak of {peak_deg:.1f} for {spec.primary.angle} is out of "
