@@ -6,6 +6,8 @@ lighting shades well); ``xform`` places them (heading about +z, then pitch, roll
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from panda3d.core import (Geom, GeomNode, GeomTriangles, GeomVertexArrayFormat,
                           GeomVertexData, GeomVertexFormat)
@@ -32,11 +34,18 @@ def xform(pos=(0.0, 0.0, 0.0), h: float = 0.0, p: float = 0.0, r: float = 0.0,
     return m
 
 
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross product of (..., 3) arrays; much quicker than np.cross for small inputs."""
+    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
+                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], axis=-1)
+
+
 def _faces_flat(verts: np.ndarray, tris: np.ndarray):
     """Unshare vertices so each triangle gets its own flat normal."""
     v = verts[tris].reshape(-1, 3)
     a, b, c = v[0::3], v[1::3], v[2::3]
-    n = np.cross(b - a, c - a)
+    n = _cross(b - a, c - a)
     n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
     return v, np.repeat(n, 3, axis=0), np.arange(len(v)).reshape(-1, 3)
 
@@ -44,10 +53,27 @@ def _faces_flat(verts: np.ndarray, tris: np.ndarray):
 def smooth_normals(verts: np.ndarray, tris: np.ndarray) -> np.ndarray:
     n = np.zeros_like(verts)
     a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
-    fn = np.cross(b - a, c - a)
+    fn = _cross(b - a, c - a)
     for k in range(3):
         np.add.at(n, tris[:, k], fn)
     return n / np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+
+
+@functools.lru_cache(maxsize=32)
+def _unit_sphere(rings: int, segments: int) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices and triangles of a unit UV sphere (cached; callers must not modify)."""
+    el = np.linspace(-np.pi / 2, np.pi / 2, rings + 1)
+    az = np.linspace(0, 2 * np.pi, segments, endpoint=False)
+    e, a = np.meshgrid(el, az, indexing="ij")
+    v = np.stack([np.cos(e) * np.cos(a), np.cos(e) * np.sin(a), np.sin(e)], -1).reshape(-1, 3)
+    idx = np.arange((rings + 1) * segments).reshape(rings + 1, segments)
+    nx = np.roll(idx, -1, axis=1)
+    t = np.concatenate([np.stack([idx[:-1], nx[:-1], nx[1:]], -1).reshape(-1, 3),
+                        np.stack([idx[:-1], nx[1:], idx[1:]], -1).reshape(-1, 3)])
+    t = t[(t[:, 0] != t[:, 1]) & (t[:, 1] != t[:, 2])]
+    v.setflags(write=False)
+    t.setflags(write=False)
+    return v, t
 
 
 class MeshBuilder:
@@ -67,8 +93,9 @@ class MeshBuilder:
         colours = np.broadcast_to(np.asarray(colours, float), (len(verts), 4))
         if mat is not None:
             verts = verts @ mat[:3, :3].T + mat[:3, 3]
-            inv_t = np.linalg.inv(mat[:3, :3]).T
-            normals = normals @ inv_t.T
+            a, b, c = mat[:3, 0], mat[:3, 1], mat[:3, 2]
+            cof = np.stack([_cross(b, c), _cross(c, a), _cross(a, b)], axis=1)
+            normals = normals @ cof.T  # inverse-transpose up to scale (no linalg: BLAS-free)
             normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)
         tris = np.asarray(tris, np.int64).reshape(-1, 3) + self._count
         self._parts.append((verts, normals, np.array(colours), tris))
@@ -124,18 +151,9 @@ class MeshBuilder:
                segments: int = 8, smooth: bool = True, jitter: float = 0.0,
                rng: np.random.Generator | None = None) -> None:
         """UV sphere centred at the origin; ``jitter`` roughens it (rocks, foliage)."""
-        el = np.linspace(-np.pi / 2, np.pi / 2, rings + 1)
-        az = np.linspace(0, 2 * np.pi, segments, endpoint=False)
-        e, a = np.meshgrid(el, az, indexing="ij")
-        v = np.stack([np.cos(e) * np.cos(a), np.cos(e) * np.sin(a), np.sin(e)], -1)
-        v = v.reshape(-1, 3)
+        v, t = _unit_sphere(rings, segments)
         if jitter and rng is not None:
             v = v * (1.0 + rng.uniform(-jitter, jitter, (len(v), 1)))
-        idx = np.arange((rings + 1) * segments).reshape(rings + 1, segments)
-        nx = np.roll(idx, -1, axis=1)
-        t = np.concatenate([np.stack([idx[:-1], nx[:-1], nx[1:]], -1).reshape(-1, 3),
-                            np.stack([idx[:-1], nx[1:], idx[1:]], -1).reshape(-1, 3)])
-        t = t[(t[:, 0] != t[:, 1]) & (t[:, 1] != t[:, 2])]
         v = v * radius
         if smooth:
             self.add(v, smooth_normals(v, t), colour, t, mat)
