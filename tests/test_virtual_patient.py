@@ -175,3 +175,13 @@ def test_per_rep_ranges_and_bad_arguments():
         generate("squat", reps=1, tempo=(0, 0, 1, 1))
     s, t = generate("squat", reps=0)
     assert t.rep_count == 0 and len(s) == 45 and np.isfinite(s.xyzv).all()
+
+
+def test_noise_along_the_camera_depth():
+    clean, _ = generate("shoulder_abduction", reps=1)
+    deep, _ = generate("shoulder_abduction", reps=1, noise=(0.0, 0.0, 0.02), seed=5)
+    d = (deep.world - clean.world).reshape(-1, 3)  # world axes: x image right, y down, z depth
+    d = d - d.mean(axis=0)
+    assert np.std(d[:, 2]) > 0.015 and np.std(d[:, 0]) < 0.002 and np.std(d[:, 1]) < 0.002
+    with pytest.raises(ValueError, match="noise"):
+        generate("squat", reps=1, noise=-0.01)

@@ -132,7 +132,7 @@ def _tempo(spec: ExerciseSpec, tempo: Any, hold_s: float | None) -> tuple[float,
 
 def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
              rom_deg: float | Sequence[float] | None = None, tempo: Any = None,
-             side: str | None = None, noise: float = 0.0, missing: float = 0.0,
+             side: str | None = None, noise: float | Sequence[float] = 0.0, missing: float = 0.0,
              faults: Sequence[str] | Mapping[int, Sequence[str]] = (),
              view: str | float | Camera | None = None, fps: float = 30.0, seed: int = 0,
              body: BodyShape = BodyShape(), hold_s: float | None = None,
@@ -143,7 +143,8 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
     ``tempo``: (up, hold, down, pause) seconds or a dict with those keys (default: the spec's
     up/down, its hold_s, 0.8 s pause). ``side``: left, right, both (half each), alternating,
     bilateral (default from the spec; "both" specs default to left). ``noise``: Gaussian
-    landmark noise, metres (sd). ``missing``: fraction of frames dropped (NaN, in gaps of 1-5
+    landmark noise, metres (sd), or (sd_x, sd_y, sd_depth) along the camera's axes (pose
+    trackers are noisiest in depth). ``missing``: fraction of frames dropped (NaN, in gaps of 1-5
     frames). ``visibility_drops``: fraction of frames where one limb's visibility falls to
     0.1-0.4. ``faults``: fault names shown in every repetition, or {rep index (1-based):
     names}. ``partial_start``/``partial_end``: amplitude fraction (e.g. 0.2) of an extra,
@@ -255,9 +256,13 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
         prim[k < 0] = primary_value(measure(points[k < 0], camera, pn), pn)
 
     rng = np.random.default_rng(seed)
-    noisy = points + rng.normal(0.0, noise, points.shape) if noise > 0 else points
+    sd = np.broadcast_to(np.asarray(noise, float), (3,))
+    if np.any(sd < 0):
+        raise ValueError("noise must be >= 0")
+    # Noise drawn along the camera's axes (x right, y down, depth), turned into the body frame.
+    noisy = points + (rng.normal(0.0, 1.0, points.shape) * sd) @ camera.rotation if sd.any() else points
     params = {"reps": n, "rom_deg": [float(r) for r in roms], "tempo": [up, hold, down, pause],
-              "side": side or spec.sides, "noise_m": noise, "missing": missing,
+              "side": side or spec.sides, "noise_m": sd.tolist(), "missing": missing,
               "visibility_drops": visibility_drops, "seed": seed, "height_m": body.height,
               "faults": {str(i): list(v) for i, v in fault_map.items() if v}}
     series = series_from_points(noisy, camera, fps, source=f"virtual-patient:{spec.id}",
