@@ -20,6 +20,10 @@ from scenes.mesh import MeshBuilder, xform
 from scenes.settings import Schema
 
 
+#: Where the sun hangs over the sea (x, y, z), right of the breathing orb.
+SUN = (95.0, 420.0, 14.0)
+
+
 class Shore(Scene):
     name = "shore"
     title = "Quiet shore"
@@ -32,7 +36,8 @@ class Shore(Scene):
                                  "rocks": (0, 40)}),
         layout=MappingProxyType({"shoreline": (2.0, 12.0), "inhale_s": (1.0, 10.0),
                                  "exhale_s": (1.0, 12.0), "wave_period": (2.0, 20.0),
-                                 "orb_distance": (1.0, 6.0), "orb_height": (0.5, 3.0)}))
+                                 "orb_distance": (1.0, 6.0), "orb_height": (0.5, 3.0),
+                                 "orb_offset": (-3.0, 3.0)}))
 
     def __init__(self, parent: NodePath, settings=None, rng_seed: int = 0) -> None:
         super().__init__(parent, settings, rng_seed)
@@ -71,11 +76,11 @@ class Shore(Scene):
         col = col * (1 + 0.05 * props.noise2(gx, gy, rng, scale=0.05)[..., None])
         col[..., 3] = 1
         mb.grid(xs, ys, np.full(gx.shape, -0.1), np.clip(col, 0, 1))
-        for _ in range(40):  # the sun's path glittering on the water
+        for _ in range(40):  # the sun's path glittering on the water, towards the sun
             d = rng.uniform(shore + 8, 300)
             w = 0.3 + d * 0.02
             mb.quad((w * rng.uniform(1, 4), 0.15 + d * 0.01), pal["glitter"],
-                    xform((rng.normal(0, 1.5 + d * 0.05), d, -0.09)))
+                    xform((d * SUN[0] / SUN[1] + rng.normal(0, 1.5 + d * 0.05), d, -0.09)))
         # a headland with a lighthouse far off to the left, a jetty on the right
         mb.sphere(60, pal["headland"], xform((-160, 330, -18), s=(1.5, 0.8, 0.55)), rings=6,
                   segments=12, smooth=False)
@@ -124,7 +129,7 @@ class Shore(Scene):
         sm = MeshBuilder()  # the sun, low over the sea, unlit
         sm.sphere(14, pal["sun"], rings=6, segments=16)
         sun = node.attachNewNode(sm.node("sun"))
-        sun.setPos(40, 420, 12)
+        sun.setPos(*SUN)
         sun.setLightOff(1)
         sun.setFogOff(1)
         for i in range(cnt["waves"]):
@@ -170,7 +175,7 @@ class Shore(Scene):
             bead.setPos(np.cos(a) * 0.58, 0, np.sin(a) * 0.58)
             bead.setLightOff(1)
             self.beads.append(bead)
-        self.orb_root.setPos(0, lay["orb_distance"], lay["orb_height"])
+        self.orb_root.setPos(lay["orb_offset"], lay["orb_distance"], lay["orb_height"])
         self._paint_beads()
 
     def breath(self) -> tuple[str, float]:
