@@ -32,7 +32,7 @@ def test_bridge_counts_demo_reps_and_sees_the_planted_fault(exercise, side, faul
     feed.set_activity(Activity("exercise", exercise, side=side, fault_every=3), 0.0)
     series, truth = feed.patient.movement(feed.activity)
     bridge = Bridge(make_tracker(exercise, side, {"reps": 6}, *feed.size))
-    events = play(feed, bridge, series.duration_s + 0.5)
+    events = play(feed, bridge, series.duration_s + 0.5, fps=15.0)
     reps = [e for _, e in events if isinstance(e, RepCompleted)]
     assert len(reps) == truth.rep_count == 6
     assert [r.rep for r in reps] == [1, 2, 3, 4, 5, 6]

@@ -45,7 +45,7 @@ def test_whole_session_unattended(tmp_path: Path) -> None:
 
 
 def test_duration_cuts_the_session_short_and_summary_on_stdout(tmp_path: Path) -> None:
-    r = play("--demo", "--offscreen", "--size", "320x180", "--sim-fps", "10", "--duration", "6",
+    r = play("--demo", "--offscreen", "--size", "320x180", "--sim-fps", "5", "--duration", "4",
              "--exercise", "squat", "--palette", "colorblind", "--mode", "clinic", tmp=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.startswith("Session summary for")
