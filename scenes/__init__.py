@@ -19,8 +19,8 @@ from scenes.shore import Shore
 from scenes.stepping_stones import SteppingStones
 
 #: Scene name -> class, in the order a menu lists them.
-SCENES: dict[str, type[Scene]] = {cls.name: cls for cls in (ParkPath, Kitchen, Orchard, SteppingStones,
-                                                        LivingRoom, Shore)}
+SCENES: dict[str, type[Scene]] = {
+    cls.name: cls for cls in (ParkPath, Kitchen, Orchard, SteppingStones, LivingRoom, Shore)}
 SCENE_NAMES: tuple[str, ...] = tuple(SCENES)
 DEFAULT_SCENE = "park_path"
 

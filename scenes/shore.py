@@ -31,7 +31,8 @@ class Shore(Scene):
              "shoulder stretch")
     SCHEMA = Schema(
         palette=("sand_a", "sand_b", "wet_sand", "sea_near", "sea_far", "foam", "sun",
-                 "glitter", "grass", "rock", "wood", "headland", "orb", "bead_off", "bead_on", "mat", "shell"),
+                 "glitter", "grass", "rock", "wood", "headland", "orb", "bead_off", "bead_on",
+                 "mat", "shell"),
         counts=MappingProxyType({"waves": (1, 8), "beads": (4, 32), "grass_tufts": (0, 200),
                                  "rocks": (0, 40)}),
         layout=MappingProxyType({"shoreline": (2.0, 12.0), "inhale_s": (1.0, 10.0),

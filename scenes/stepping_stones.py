@@ -27,8 +27,8 @@ class SteppingStones(Scene):
     SCHEMA = Schema(
         palette=("grass_a", "grass_b", "bank", "water", "water_deep", "foam", "stone",
                  "stone_top", "leaf", "leaf_dark", "bark", "reed", "rock", "flower"),
-        counts=MappingProxyType({"stones": (2, 12), "trees": (0, 60), "bushes": (0, 60), "reeds": (0, 200),
-                                 "rocks": (0, 60), "clouds": (0, 20)}),
+        counts=MappingProxyType({"stones": (2, 12), "trees": (0, 60), "bushes": (0, 60),
+                                 "reeds": (0, 200), "rocks": (0, 60), "clouds": (0, 20)}),
         layout=MappingProxyType({"stream_width": (2.0, 12.0),
                                  "flow_speed": (0.0, 2.0), "hop_time": (0.2, 2.0),
                                  "camera_back": (1.5, 8.0), "camera_height": (0.8, 5.0)}))
