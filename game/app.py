@@ -8,6 +8,7 @@ duration runs out) and returns the session log.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from game.input import Activity, DemoFeed, Feed, FeedSample
 from game.progression import LevelState
 from game.sounds import SoundBank
 from game.states import make_flow
-from game.states.session import SessionLog, SessionPlan, default_plan
+from game.states.recording import (Recording, last_levels, open_store_quietly, patient_ids,
+                                   stored_plan)
+from game.states.session import SessionLog, SessionPlan, default_plan, plan_from_store
 from game.ui.widgets import UiKit
 from tracking.errors import PhysioQuestError
 from tracking.series import PoseFrame
@@ -50,8 +53,7 @@ def configure_panda(config: GameConfig) -> None:
 
 class PhysioQuestApp(ShowBase):
     CAMERA_PULL = 1.3  #: camera distance from the scene's look-at point, times the scene's
-    def __init__(self, config: GameConfig, feed: Feed, plan: SessionPlan | None = None,
-                 recorder_factory: Any = None) -> None:
+    def __init__(self, config: GameConfig, feed: Feed, plan: SessionPlan | None = None) -> None:
         configure_panda(config)
         ShowBase.__init__(self, windowType="offscreen" if config.offscreen else None)
         self.settings = config
@@ -70,17 +72,18 @@ class PhysioQuestApp(ShowBase):
         self.hud.set_visible(False)
         self.sounds = SoundBank(self.loader, muted=config.mute)
         self.cues = CueSelector()
-        self.patient = config.patient or ("Sam (demo)" if feed.is_demo else "Guest")
+        self.patient = config.patient or ("demo" if feed.is_demo else "guest")
+        self.fixed_plan = plan is not None or config.exercise is not None
         self.plan = plan or default_plan(self.patient, config.exercise, config.scene,
                                          short=config.unattended)
+        self.store = open_store_quietly() if config.record else None
         self.log = SessionLog(self.patient)
         self.levels: dict[str, LevelState] = {}
         self.comfortable: dict[str, float] = {}
         self.reach: dict[str, float] = {}
         self.slots = self.plan.slots()
         self.slot_index, self.set_run = 0, None
-        self.recorder_factory = recorder_factory
-        self.recorder: Any = None
+        self.recording: Recording | None = None
         self.scene: Any = None
         self.scene_name = ""
         self._fallback_ground: NodePath | None = None
@@ -111,8 +114,8 @@ class PhysioQuestApp(ShowBase):
         self.frames += 1
         sample = self.feed.latest(self.t)
         self.last_sample = sample
-        if self.recorder is not None and sample.frame is not None:
-            self.recorder.add_frame(sample.frame)
+        if self.recording is not None and sample.frame is not None:
+            self.recording.frame(sample.frame)
         self._gesture(sample)
         state = self.flow.current
         if state is not None:
@@ -148,32 +151,42 @@ class PhysioQuestApp(ShowBase):
             self.feed.set_activity(activity, self.t)
 
     def patient_names(self) -> list[str]:
-        names = [self.patient]
-        try:
-            from game.sessions.store import open_store
-            store = open_store()
-            try:
-                names += [p.name if getattr(p, "name", "") else p.id
-                          for p in store.list_patients()][:5]
-            finally:
-                store.close()
-        except Exception:  # no store yet, or none reachable: the guest list will do
-            pass
+        names = [self.patient] + (patient_ids(self.store) if self.store is not None else [])
         return list(dict.fromkeys(names))[:6]
 
-    def set_patient(self, name: str) -> None:
-        self.patient = name
-        self.log.patient = name
-        if self.recorder_factory is not None and self.recorder is None:
-            self.recorder = self.recorder_factory(self, name)
+    def set_patient(self, patient_id: str) -> None:
+        """The patient chosen: their therapist's plan and levels, and the recording."""
+        self.patient = self.log.patient = patient_id
+        before = last_levels(self.store, patient_id) if self.store is not None else {}
+        stored = None if self.fixed_plan or self.store is None else \
+            stored_plan(self.store, patient_id)
+        if stored is not None:
+            self.plan = plan_from_store(stored, patient_id, self.settings.scene,
+                                        {k: v["level"] for k, v in before.items()})
+        self.plan = replace(self.plan, patient=patient_id, items=tuple(
+            replace(i, level=max(1, min(i.cap, before.get(i.exercise_id, {}).get("level", i.level))))
+            for i in self.plan.items))
+        for i in self.plan.items:  # progression carries on from the last session
+            b = before.get(i.exercise_id, {})
+            self.levels[i.exercise_id] = LevelState(i.exercise_id, i.level, i.cap,
+                                                    b.get("success_streak", 0),
+                                                    b.get("struggle_streak", 0))
+        self.slots = self.plan.slots()
+        if self.store is not None and self.recording is None:
+            try:
+                self.recording = Recording(self.store, patient_id, self.plan.plan_id,
+                                           self.plan.items[0].scene, self.feed.name,
+                                           self.feed.size)
+            except Exception as exc:  # the store refused: play on without recording
+                print(f"physioquest: session not recorded ({exc})", file=sys.stderr)
 
     def record_pain(self, when: str, value: int) -> None:
         if when == "before":
             self.log.pain_before = value
         else:
             self.log.pain_after = value
-        if self.recorder is not None:
-            self.recorder.pain(when, value)
+        if self.recording is not None:
+            self.recording.pain(when, value)
 
     def set_calibration(self, reach: dict[str, float], ranges: dict[str, float]) -> None:
         self.reach, self.comfortable = reach, ranges
@@ -256,9 +269,14 @@ class PhysioQuestApp(ShowBase):
 
     def session_finished(self) -> None:
         self.avatar_visible(False)
-        if self.recorder is not None:
-            self.recorder.finish(self.log)
-            self.recorder = None
+        if self.recording is not None:
+            self.log.session_id = self.recording.session_id
+            summary = {**self.log.to_dict(), "levels": {
+                k: {"level": v.level, "cap": v.cap, "success_streak": v.success_streak,
+                    "struggle_streak": v.struggle_streak} for k, v in self.levels.items()}}
+            self.recording.finish(summary)
+            self.recording = None
+            self.store = None
 
     def finish(self) -> None:
         self.done = True
@@ -328,6 +346,11 @@ class PhysioQuestApp(ShowBase):
         return self.log
 
     def close(self) -> None:
+        if self.recording is not None:  # ended before the summary: keep what was played
+            self.recording.finish({**self.log.to_dict(), "ended": "closed early"})
+            self.recording = None
+        elif self.store is not None:
+            self.store.close()
         self.ignoreAll()
         self.taskMgr.remove("physioquest-tick")
         self.destroy()

@@ -70,6 +70,7 @@ class GameConfig:
     simulated_clock: bool = False  #: advance game time a fixed 1/sim_fps s per frame (tests)
     sim_fps: int = 30
     unattended: bool = False  #: the demo answers check-ins and calibration itself
+    record: bool = True  #: write the session to the store (landmarks, reps, pain, summary)
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -135,7 +136,7 @@ def config_from_dict(data: dict[str, Any], source: str | Path | None = None,
                 val = parse_size(val)
             except ValueError as exc:
                 raise InputError(source, f"field 'size': {exc}") from None
-        expected = {"mute": bool, "offscreen": bool, "camera": int, "simulated_clock": bool, "sim_fps": int,
+        expected = {"mute": bool, "offscreen": bool, "camera": int, "simulated_clock": bool, "sim_fps": int, "record": bool,
                     "unattended": bool}.get(name)
         if expected and not isinstance(val, expected):
             raise InputError(source, f"field {key!r}: expected {expected.__name__}, got {val!r}")

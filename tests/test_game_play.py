@@ -20,7 +20,7 @@ def play(*args: str, tmp: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-def test_whole_session_unattended(tmp_path: Path) -> None:
+def test_whole_session_unattended(tmp_path: Path, monkeypatch) -> None:
     shots = tmp_path / "shots"
     r = play("--demo", "--offscreen", "--size", "320x180", "--sim-fps", "10", "--mute",
              "--screenshots", str(shots), "--duration", "120", "--json", tmp=tmp_path)
@@ -34,6 +34,20 @@ def test_whole_session_unattended(tmp_path: Path) -> None:
     assert out["pain_before"] == 2 and out["pain_after"] == 3  # the demo answered by gesture
     assert out["pauses"] == ["out of view"]
     assert out["calibration"]["range_mini_squat"] > 30
+    # recorded to the store as it was played
+    monkeypatch.setenv("PHYSIOQUEST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PHYSIOQUEST_DB", raising=False)
+    from game.sessions.store import load_session_series, open_store
+    store = open_store()
+    try:
+        sess = store.get_session(out["session_id"])
+        assert sess.status == "finished" and sess.patient_id == "demo"
+        assert len(store.reps(sess.id)) == 6
+        assert sorted(p.score for p in store.pain(sess.id)) == [2, 3]
+        assert sess.summary["levels"]["mini_squat"]["success_streak"] == 1
+        assert len(load_session_series(store, sess.id)) > 300  # the landmarks, every frame
+    finally:
+        store.close()
     files = sorted(shots.glob("*.png"))
     assert len(files) == len(out["screenshots"]) >= 9
     from panda3d.core import PNMImage, Filename

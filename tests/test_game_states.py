@@ -20,7 +20,7 @@ def game(short: bool = True, **over) -> Iterator[PhysioQuestApp]:
     """A game with the short plan (mini squats, 2 sets of 3) unless ``short`` is False."""
     from game.states.session import default_plan
     cfg = GameConfig(**{**dict(input="demo", offscreen=True, size=(320, 180), mute=True,
-                               simulated_clock=True, sim_fps=10), **over})
+                               simulated_clock=True, sim_fps=10, record=False), **over})
     app = PhysioQuestApp(cfg, DemoFeed(), plan=default_plan("Sam", short=short))
     try:
         yield app

@@ -40,6 +40,8 @@ def register(sub: Any) -> None:
     p.add_argument("--sim-fps", type=int, metavar="N",
                    help="frames per simulated second with the simulated clock (default 30; "
                         "tests use fewer to run faster)")
+    p.add_argument("--no-record", dest="record", action="store_false", default=None,
+                   help="do not write the session to the store")
     p.add_argument("--json", action="store_true", help="print the session summary as JSON")
     p.set_defaults(func=run)
 
@@ -63,7 +65,7 @@ def build_config(args: argparse.Namespace) -> Any:
                 camera=args.camera, video=args.video, offscreen=args.offscreen or None,
                 duration_s=args.duration, screenshots=args.screenshots, scene=args.scene,
                 exercise=args.exercise, patient=args.patient, unattended=unattended,
-                sim_fps=args.sim_fps,
+                sim_fps=args.sim_fps, record=args.record,
                 simulated_clock=(True if args.offscreen and args.demo and not args.realtime
                                  else None))
     if args.config:
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     feed = open_feed(config)
     from game.app import PhysioQuestApp
 
-    app = PhysioQuestApp(config, feed, recorder_factory=None)
+    app = PhysioQuestApp(config, feed)
     log = app.run_session()
     shots = list(app.shots)
     app.close()

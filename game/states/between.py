@@ -141,6 +141,8 @@ class Paused(State):
         app = self.app
         self.reason = args.get("reason", "key")
         app.log.pauses.append(self.reason)
+        if app.recording is not None:
+            app.recording.event("Paused", {"reason": self.reason})
         if self.reason == "out of view":
             lines = ["We cannot see you.", "Step back into the picture to carry on."]
         else:

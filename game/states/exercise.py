@@ -83,6 +83,8 @@ class Exercise(State):
             tracker = make_tracker(item.exercise_id, slot.side, targets, *app.feed.size)
             app.set_run = SetRun(item, slot.set_no, slot.side, Bridge(tracker), log, targets)
             app.cues.reset()
+            if app.recording is not None:
+                app.recording.begin_set(item.exercise_id, slot.set_no, slot.side, item.reps)
             self.left_once = False
         run = app.set_run
         app.use_scene(run.item.scene)
@@ -126,6 +128,9 @@ class Exercise(State):
             if d.started and d.cue:
                 app.sounds.play("warning")
                 app.log.cues.append(d.cue)
+                if app.recording is not None:
+                    app.recording.event("FormFault", {"fault": d.fault, "cue": d.cue,
+                                                      "t_s": round(t_s, 2)})
                 if scene is not None:
                     scene.on_event(FormFault(d.fault or "", d.cue))
         elif isinstance(ev, HoldProgress):
@@ -138,6 +143,8 @@ class Exercise(State):
                 scene.on_event(ev)
         elif isinstance(ev, RepCompleted):
             run.log.reps.append(ev)
+            if app.recording is not None:
+                app.recording.rep(run.item.exercise_id, run.set_no, ev)
             app.hud.set_count(len(run.log.reps), run.item.reps)
             app.hud.set_hold(None, None)
             app.hud.popup(f"{ev.score:.0f}  {praise_for_score(ev.score)}", ev.stars)
@@ -150,6 +157,8 @@ class Exercise(State):
                                     run.log.mean_score, run.side or "")
                 if scene is not None:
                     scene.on_event(done)
+                if app.recording is not None:
+                    app.recording.end_set(run.item.exercise_id, run.set_no, run.side)
                 app.sounds.play("set_done")
                 app.flow.go("SetSummary")
         elif isinstance(ev, PersonLost):

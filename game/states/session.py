@@ -115,6 +115,7 @@ class SessionLog:
     cues: list[str] = field(default_factory=list)  #: cues shown, in order
     level_changes: list[str] = field(default_factory=list)
     stopped_early: bool = False
+    session_id: str | None = None  #: the store's id when the session was recorded
 
     def exercise_score(self, exercise_id: str) -> float:
         sets = [s for s in self.sets if s.exercise_id == exercise_id and s.reps]
@@ -143,11 +144,14 @@ class SessionLog:
         lines.extend(f"  {c}" for c in self.level_changes)
         if self.stopped_early:
             lines.append("  stopped early (time limit)")
+        if self.session_id:
+            lines.append(f"  recorded as session {self.session_id}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "patient": self.patient, "pain_before": self.pain_before,
+            "patient": self.patient, "session_id": self.session_id,
+            "pain_before": self.pain_before,
             "pain_after": self.pain_after, "states": self.states, "scenes": self.scenes,
             "pauses": self.pauses, "calibration": self.calibration, "cues": self.cues,
             "stopped_early": self.stopped_early, "level_changes": self.level_changes,
