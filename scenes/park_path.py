@@ -142,8 +142,7 @@ class ParkPath(Scene):
             props.cloud(mb, (np.sin(np.radians(ang)) * 200, self.length / 2
                              + np.cos(np.radians(ang)) * 200, rng.uniform(60, 110)), rng,
                         size=rng.uniform(10, 18))
-        cl = node.attachNewNode(mb.node("park"))
-        del cl
+        node.attachNewNode(mb.node("park"))
 
     def _path_ribbon(self, mb: MeshBuilder, rng: np.random.Generator) -> None:
         """The gravel path as a crisp strip just above the ground, with a darker verge."""
