@@ -7,7 +7,8 @@ File shape (all sections required)::
 
     name = "park_path"
     title = "Park path"
-    [sky]     top, horizon, ground = "#rrggbb"; fog_density = 0.0..0.1
+    [sky]     top, horizon, ground = "#rrggbb"; fog_density = 0.0..0.1;
+              optional glow = "#rrggbb" (a band just above the horizon: dawn, dusk)
     [light]   key_colour, fill_colour, ambient = "#rrggbb";
               key_hpr, fill_hpr = [heading, pitch, roll] in degrees
     [palette] name = "#rrggbb" ...   (the keys a scene declares in PALETTE)
@@ -36,6 +37,7 @@ class SkySettings:
     horizon: Colour  #: colour at the horizon (also the fog colour)
     ground: Colour  #: colour below the horizon (far ground seen past the props)
     fog_density: float  #: exponential fog density (0 = no fog)
+    glow: Colour | None = None  #: optional band just above the horizon (dawn, dusk)
 
 
 @dataclass(frozen=True)
@@ -129,11 +131,13 @@ def parse_settings(data: dict, schema: Schema, path: str) -> SceneSettings:
     if not isinstance(title, str) or not title:
         raise InputError(path, "title: expected a title as text")
     sky_t = _table(data, "sky", path)
-    _check_keys(sky_t, "sky", {"top", "horizon", "ground", "fog_density"}, path)
+    keys = {"top", "horizon", "ground", "fog_density"}
+    _check_keys(sky_t, "sky", keys | ({"glow"} & set(sky_t)), path)
     sky = SkySettings(parse_colour(sky_t["top"], path, "sky.top"),
                       parse_colour(sky_t["horizon"], path, "sky.horizon"),
                       parse_colour(sky_t["ground"], path, "sky.ground"),
-                      _number(sky_t, "sky", "fog_density", path, 0.0, 0.1))
+                      _number(sky_t, "sky", "fog_density", path, 0.0, 0.1),
+                      parse_colour(sky_t["glow"], path, "sky.glow") if "glow" in sky_t else None)
     li = _table(data, "light", path)
     _check_keys(li, "light", {"key_colour", "key_hpr", "fill_colour", "fill_hpr", "ambient"},
                 path)

@@ -16,7 +16,7 @@ def _mix(a, b, t: float) -> np.ndarray:
 
 def add_sky(root: NodePath, sky: SkySettings, radius: float = DOME_RADIUS) -> NodePath:
     """Add the dome (unlit, unfogged, drawn first) and exponential fog in the horizon colour."""
-    rows, cols = 14, 24
+    rows, cols = 20, 24
     el = np.radians(np.linspace(-30.0, 90.0, rows + 1))  # elevation of each ring
     az = np.linspace(0.0, 2 * np.pi, cols + 1)
     e, a = np.meshgrid(el, az, indexing="ij")
@@ -26,7 +26,12 @@ def add_sky(root: NodePath, sky: SkySettings, radius: float = DOME_RADIUS) -> No
         if elev < 0:
             c = _mix(sky.horizon, sky.ground, min(1.0, -elev / 6.0))
         else:
-            c = _mix(sky.horizon, sky.top, (elev / 90.0) ** 0.45)
+            if sky.glow is not None and elev < 18.0:  # horizon -> glow band -> top
+                c = _mix(sky.horizon, sky.glow, (elev / 18.0) ** 0.7)
+            elif sky.glow is not None:
+                c = _mix(sky.glow, sky.top, ((elev - 18.0) / 72.0) ** 0.5)
+            else:
+                c = _mix(sky.horizon, sky.top, (elev / 90.0) ** 0.45)
             grey = c[:3].mean()  # keep the blend saturated: no grey band between the hues
             c[:3] = np.clip(grey + (c[:3] - grey) * 1.35, 0, 1)
         colours[i, :] = c

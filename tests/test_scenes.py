@@ -280,6 +280,19 @@ def test_count_out_of_range_and_missing_keys_are_refused():
         parse_settings(doc, schema, "f.toml")
 
 
+def test_optional_sky_glow():
+    shore = load_settings("shore", SCENES["shore"].SCHEMA)
+    assert shore.sky.glow is not None
+    assert load_settings("park_path", SCENES["park_path"].SCHEMA).sky.glow is None
+    doc = _doc("shore")
+    doc["sky"]["glow"] = "pink"
+    with pytest.raises(InputError, match="sky.glow"):
+        parse_settings(doc, SCENES["shore"].SCHEMA, "f.toml")
+    doc["sky"]["sparkle"] = "#ffffff"
+    with pytest.raises(InputError, match=r"\[sky\]: unknown sparkle"):
+        parse_settings(doc, SCENES["shore"].SCHEMA, "f.toml")
+
+
 def test_settings_file_errors(tmp_path: Path):
     bad = tmp_path / "kitchen.toml"
     bad.write_text("name = [")
