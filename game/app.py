@@ -129,6 +129,11 @@ class PhysioQuestApp(ShowBase):
             feet, heading = self.scene.avatar_anchor()
             self.avatar.set_anchor(feet, heading)
         self._take_due_shots()
+        if getattr(self.feed, "ended", False) and not self.done \
+                and self.flow.state not in ("SessionSummary", None):
+            print(f"physioquest: input ended ({self.feed.status})", file=sys.stderr)
+            self.log.stopped_early = True
+            self.flow.go("SessionSummary")
         if self.settings.duration_s is not None and self.t >= self.settings.duration_s \
                 and self.flow.state != "SessionSummary" and not self.done:
             self.log.stopped_early = True
@@ -317,12 +322,16 @@ class PhysioQuestApp(ShowBase):
             return
         self._shot_keys.add(key)
         delay = {"Exercise": 2.3, "Calibration": 1.5, "CameraCheck": 0.8}.get(name, 0.5)
-        self._pending_shots.append((self.t + delay, f"{name.lower()}{extra}"))
+        self._pending_shots.append((self.t + delay, f"{name.lower()}{extra}", name, key))
 
     def _take_due_shots(self) -> None:
-        for due, label in list(self._pending_shots):
-            if self.t >= due:
-                self._pending_shots.remove((due, label))
+        for shot in list(self._pending_shots):
+            due, label, state, key = shot
+            if self.flow.state != state:  # left too soon: try again next time it comes
+                self._pending_shots.remove(shot)
+                self._shot_keys.discard(key)
+            elif self.t >= due:
+                self._pending_shots.remove(shot)
                 self.screenshot_to(Path(self.settings.screenshots) /
                                    f"{len(self.shots) + 1:02d}_{label}.png")
 

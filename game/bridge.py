@@ -172,8 +172,11 @@ class Bridge:
     _seen_since: float | None = None
 
     def step(self, frame: PoseFrame | None, t_s: float) -> list[Any]:
+        """``frame`` None means "no new result yet" (live tracking runs at its own pace)."""
         events: list[Any] = []
-        visible = frame is not None and torso_visible(frame)
+        if frame is None:
+            return events
+        visible = torso_visible(frame)
         if visible:
             self._last_seen = t_s
             self._seen_since = t_s if self._seen_since is None else self._seen_since

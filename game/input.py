@@ -176,37 +176,41 @@ def cameras_present() -> list[str]:
 
 
 class LiveFeed:
-    """Adapter around the live tracking pipeline (``tracking.live.LivePipeline``)."""
+    """The live tracking pipeline (H1's ``LivePipeline``: capture and pose inference on
+    their own threads; ``latest()`` never blocks). A frame is handed on once; between new
+    results the sample's frame is None (no news) and the last picture stays."""
 
     is_demo = False
-    size = (0, 0)
 
     def __init__(self, spec: str, name: str) -> None:
-        try:
-            from tracking.live import LivePipeline  # type: ignore[import-not-found]
-        except ImportError:
-            raise PhysioQuestError(
-                "live tracking (tracking.live) is not installed in this build; "
-                "try the demo: physioquest play --demo") from None
+        from tracking.live import LivePipeline
         self.name = name
-        self._pipe: Any = LivePipeline.open(spec) if hasattr(LivePipeline, "open") else LivePipeline(spec)
-        if hasattr(self._pipe, "start"):
-            self._pipe.start()
+        self._pipe = LivePipeline.open(spec)
+        self.size = tuple(self._pipe.source.size)
+        self._image: np.ndarray | None = None
+        self._pipe.start()
+
+    @property
+    def status(self) -> str:
+        return self._pipe.stats().status
+
+    @property
+    def ended(self) -> bool:
+        """The video ended, or the camera was lost."""
+        st = self.status
+        return st in ("ended", "stopped") or st.startswith(("camera lost", "error"))
 
     def latest(self, t_s: float) -> FeedSample:
         res = self._pipe.latest()
         if res is None:
-            return FeedSample(None, None)
-        frame = getattr(res, "pose", None) or getattr(res, "frame", None)
-        img = getattr(res, "image_rgb", None)
-        if img is None and getattr(res, "image_bgr", None) is not None:
-            img = res.image_bgr[..., ::-1]
-        return FeedSample(frame if isinstance(frame, PoseFrame) else None, img)
+            return FeedSample(None, self._image)
+        if res.image_bgr is not None:
+            img = res.image_bgr[::4, ::4, ::-1]  # small RGB copy for the inset
+            self._image = np.ascontiguousarray(img)
+        return FeedSample(res.pose, self._image)
 
     def close(self) -> None:
-        close = getattr(self._pipe, "close", None) or getattr(self._pipe, "stop", None)
-        if close:
-            close()
+        self._pipe.stop()
 
 
 def open_feed(config: GameConfig) -> Feed:

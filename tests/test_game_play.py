@@ -76,3 +76,15 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, args, words) -> None:
     r = play(*args, "--offscreen", tmp=tmp_path)
     assert r.returncode == 2
     assert words in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_video_file_plays_as_live_input(tmp_path: Path, shared_data) -> None:
+    """A real clip through the live pipeline (MediaPipe): the game runs until the clip ends."""
+    clip = shared_data / "videos" / "wt_squat_19.mp4"
+    r = play("--video", str(clip), "--offscreen", "--exercise", "squat", "--size", "320x180",
+             "--no-record", "--json", tmp=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout)
+    assert "Exercise" in out["states"] and out["states"][-1] == "SessionSummary"
+    assert out["stopped_early"] and "input ended" in r.stderr

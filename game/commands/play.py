@@ -32,8 +32,8 @@ def register(sub: Any) -> None:
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720")
     p.add_argument("--config", metavar="FILE", help="TOML settings (flags override them)")
     p.add_argument("--unattended", action="store_true", default=None,
-                   help="the demo patient answers every question itself (implied by "
-                        "--demo --offscreen)")
+                   help="nobody at the keys: the demo patient answers every question "
+                        "itself, a video skips the questions (implied by --offscreen)")
     p.add_argument("--realtime", action="store_true",
                    help="with --offscreen: pace the game by the wall clock (default: a "
                         "simulated 30 fps clock, as fast as the machine renders)")
@@ -59,8 +59,8 @@ def build_config(args: argparse.Namespace) -> Any:
     inp = "demo" if args.demo else ("video" if args.video else ("webcam" if args.camera is not None
                                                                  else None))
     unattended = args.unattended
-    if unattended is None and args.demo and args.offscreen:
-        unattended = True
+    if unattended is None and args.offscreen:
+        unattended = True  # nobody at the keys: the demo answers, a video is not asked
     over = dict(mode=args.mode, palette=args.palette, mute=args.mute, size=size, input=inp,
                 camera=args.camera, video=args.video, offscreen=args.offscreen or None,
                 duration_s=args.duration, screenshots=args.screenshots, scene=args.scene,

@@ -35,7 +35,8 @@ class PatientChoice(State):
 
     def update(self, t_s: float, dt: float, sample: FeedSample) -> None:
         super().update(t_s, dt, sample)
-        if self.app.settings.unattended and self.t > 1.2:
+        wait = 1.2 if self.app.feed.is_demo else 0.1  # a video waits for nobody
+        if self.app.settings.unattended and self.t > wait:
             pick = self.app.settings.patient or self.patients[0]
             self.choose(pick)
 
@@ -78,7 +79,10 @@ class CameraCheck(State):
         if lines != self.lines:
             self.lines = lines
             self.screen.set_lines(lines)
-        if held >= self.NEEDED_OK_S and self.t > 1.0:
+        need = self.NEEDED_OK_S if self.app.feed.is_demo or not self.app.settings.unattended \
+            else 0.3  # a recorded video: no time to lose
+        if (held >= need and self.t > min(1.0, need)) or \
+                (self.app.settings.unattended and self.t > 10.0):  # unattended: go on anyway
             self.app.flow.go("PainCheck", when="before")
 
     def on_key(self, key: str) -> bool:
@@ -147,8 +151,20 @@ class PainCheck(State):
         else:
             self.app.flow.go("SessionSummary")
 
+    def skip(self) -> None:
+        """No answer (a recorded video cannot answer): carry on without a pain score."""
+        if not self.answered:
+            self.answered = True
+            if self.when == "before":  # nobody to calibrate either: the plan's targets stand
+                self.app.start_item(0)
+            else:
+                self.app.flow.go("SessionSummary")
+
     def update(self, t_s: float, dt: float, sample: FeedSample) -> None:
         super().update(t_s, dt, sample)
+        if self.app.settings.unattended and not self.app.feed.is_demo:
+            self.skip()
+            return
         if sample.frame is None or self.t < 0.5:
             return
         reading = pain_from_hand(sample.frame.xyzv)
