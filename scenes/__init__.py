@@ -36,8 +36,15 @@ def create_scene(name: str, parent: NodePath, settings: SceneSettings | None = N
 
 
 def scene_for_exercise(spec: Any) -> str:
-    """The scene hosting an exercise: its spec's ``scene`` field if known, else the default."""
-    name = getattr(spec, "scene", None) if not isinstance(spec, str) else None
+    """The scene hosting an exercise (a spec, or a shipped spec's id): the spec's ``scene``
+    field if it names a scene, else the default."""
+    if isinstance(spec, str):
+        try:
+            from tracking.exercise.library import get_spec
+            spec = get_spec(spec)
+        except Exception:  # unknown id or unreadable library: the default scene will do
+            return DEFAULT_SCENE
+    name = getattr(spec, "scene", None)
     return name if name in SCENES else DEFAULT_SCENE
 
 

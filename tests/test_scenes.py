@@ -87,6 +87,13 @@ def test_scene_for_exercise_uses_the_spec_field():
     assert scene_for_exercise(Spec()) == "orchard"
     Spec.scene = "nowhere"
     assert scene_for_exercise(Spec()) == "park_path"
+    assert scene_for_exercise("no_such_exercise") == "park_path"
+    try:
+        from tracking.exercise.library import get_spec
+        expected = get_spec("sit_to_stand").scene
+    except Exception:
+        pytest.skip("exercise library not available")
+    assert scene_for_exercise("sit_to_stand") == expected
 
 
 @pytest.mark.parametrize("name", sorted(SCENES))
