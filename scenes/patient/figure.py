@@ -181,8 +181,10 @@ class PatientFigure:
     def _build_foot(self, side: str) -> NodePath:
         """Foot frame: origin at the heel, z towards the toes, y up; scaled by foot length."""
         foot = self.root.attach_new_node(f"{side}_foot")
-        self._part(foot, "shoe", (0.048, 0.042, 0.135), (0, 0.028, 0.095), "shoes")
-        self._part(foot, "sole", (0.052, 0.014, 0.140), (0, 0.008, 0.095), "trousers")
+        # A trainer: a heel block rising round the ankle, a lower forefoot, a dark sole.
+        self._part(foot, "shoe_heel", (0.042, 0.046, 0.056), (0, 0.046, 0.045), "shoes")
+        self._part(foot, "shoe_front", (0.045, 0.026, 0.105), (0, 0.022, 0.125), "shoes")
+        self._part(foot, "sole", (0.050, 0.012, 0.125), (0, 0.008, 0.110), "trousers")
         return foot
 
     def _torso_ring_colors(self) -> np.ndarray:
