@@ -165,6 +165,26 @@ class _Figure:
         return True
 
 
+def facing_yaw(world: np.ndarray) -> float | None:
+    """How far (radians, about the vertical) the patient is turned from facing the camera,
+    from the line through the hips (MediaPipe world: x right, z away from the camera)."""
+    v = world[int(L.LEFT_HIP)] - world[int(L.RIGHT_HIP)]
+    if not np.isfinite(v).all() or float(np.hypot(v[0], v[2])) < 1e-3:
+        return None
+    return math.atan2(float(v[2]), float(v[0]))
+
+
+def turn_to_camera(world: np.ndarray, yaw: float) -> np.ndarray:
+    """World landmarks turned by -``yaw`` about the vertical: the figure faces the camera
+    (the avatar then faces the way the scene goes, however the patient stands to the webcam)."""
+    c, s_ = math.cos(yaw), math.sin(yaw)
+    out = np.array(world, dtype=np.float64, copy=True)
+    x, z = out[:, 0].copy(), out[:, 2].copy()
+    out[:, 0] = c * x + s_ * z
+    out[:, 2] = -s_ * x + c * z
+    return out
+
+
 def world_to_body(world: np.ndarray) -> np.ndarray:
     """MediaPipe world landmarks -> the team body frame (+y up, faces +z, floor at y = 0)."""
     b = np.empty_like(world, dtype=np.float64)
@@ -209,6 +229,7 @@ class Avatar:
         self.points: np.ndarray | None = None
         self.fault_joints: set[L] = set()
         self.used_body = False
+        self.yaw = 0.0  #: smoothed turn of the patient from facing the camera (radians)
 
     def set_anchor(self, pos, heading: float) -> None:
         self.root.setPos(pos)
@@ -225,6 +246,11 @@ class Avatar:
                 self.body_holder.hide()
             self.points = None
             return
+        yaw = facing_yaw(world)
+        if yaw is not None:  # smoothed: a noisy hip line must not spin the figure
+            d = math.atan2(math.sin(yaw - self.yaw), math.cos(yaw - self.yaw))
+            self.yaw += 0.25 * d
+        world = turn_to_camera(world, self.yaw)
         p = world_to_panda(world)
         self.points = p
         self.used_body = self.body is not None and bool(np.isfinite(world).all())

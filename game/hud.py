@@ -33,28 +33,32 @@ class Hud:
         tc = base.a2dTopCenter.attachNewNode("hud-tc")
         bl = base.a2dBottomLeft.attachNewNode("hud-bl")
         self._corners = [tl, tr, bc, tc, bl]
-        # top left: exercise name and set progress
-        ui.panel(tl, 0.03, 1.02, -0.30, -0.03)
-        self.title = ui.text(tl, "", 0.085, (0.07, -0.13), "left")
-        self.set_text = ui.text(tl, "", 0.07, (0.07, -0.24), "left", pal.accent)
+        k = ui.k
+        # top left: exercise name and set progress (the panel fits the text)
+        self.title_panel = ui.panel(tl, 0.0, 1.0, -0.30 * k, -0.03)
+        self.title_panel.setX(0.03)
+        self.title = ui.text(tl, "", 0.085, (0.07, -0.13 * k), "left")
+        self.set_text = ui.text(tl, "", 0.07, (0.07, -0.24 * k), "left", pal.accent)
         # top right: the big counter
-        ui.panel(tr, -0.62, -0.03, -0.50, -0.03)
-        self.counter = ui.text(tr, "0/0", 0.26, (-0.325, -0.30))
-        self.counter_label = ui.text(tr, "repetitions", 0.06, (-0.325, -0.44))
+        ui.panel(tr, -0.03 - 0.59 * k, -0.03, -0.03 - 0.47 * k, -0.03)
+        cx = -0.03 - 0.295 * k
+        self.counter = ui.text(tr, "0/0", 0.26, (cx, -0.30 * k))
+        self.counter_label = ui.text(tr, "repetitions", 0.06, (cx, -0.44 * k))
         # top centre: the one form cue
         self.cue = ui.text(tc, "", 0.1, (0.0, -0.66), card=(*pal.warn[:3], 0.92),
-                           colour=(0, 0, 0, 1))
+                           colour=(0, 0, 0, 1), wrap=2.2 / ui.k ** 0.5)  # clear of the corners
         self.cue.node().setShadow(0, 0)
         self.cue.hide()
         # bottom centre: how far the movement has come (range bar) and the hold timer
-        self.hold_label = ui.text(bc, "", 0.075, (0.0, 0.36))
-        self.hold_frame, self.hold_fill = ui.bar(bc, 1.1, 0.07, (0.0, 0.27), pal.accent)
+        self.hold_label = ui.text(bc, "", 0.075, (0.0, 0.36 * k))
+        self.hold_frame, self.hold_fill = ui.bar(bc, 1.0, 0.07, (0.0, 0.27 * k), pal.accent)
         self.hold_frame.hide()
-        self.range_frame, self.range_fill = ui.bar(bc, 1.4, 0.06, (0.0, 0.1), pal.good)
-        self.range_label = ui.text(bc, "movement", 0.05, (0.0, 0.155), colour=(1, 1, 1, 0.9))
+        self.range_frame, self.range_fill = ui.bar(bc, 1.0, 0.06, (0.0, 0.08), pal.good)
+        self.range_label = ui.text(bc, "movement", 0.05, (0.0, 0.08 + 0.065 * k),
+                                   colour=(1, 1, 1, 0.9))
         # bottom left: how to pause
-        self.hint = ui.text(bl, "Pause: space, or hands\ntogether above your head", 0.055,
-                            (0.05, 0.13), "left", colour=(1, 1, 1, 0.9))
+        self.hint = ui.text(bl, "Pause: space, or hands\ntogether above your head", 0.05,
+                            (0.05, 0.06 + 0.065 * k), "left", colour=(1, 1, 1, 0.9))
         self._popups: list[_Popup] = []
         self.last_popup = ""
 
@@ -65,6 +69,9 @@ class Hud:
         sd = f", {side} side" if side else ""
         UiKit.set_text(self.title, name)
         UiKit.set_text(self.set_text, f"Set {set_no} of {sets}{sd}{lvl}")
+        width = max(self.title.node().getWidth() * self.title.getSx(),
+                    self.set_text.node().getWidth() * self.set_text.getSx())
+        self.title_panel.setSx(width + 0.1)
 
     def set_count(self, done: int, target: int) -> None:
         UiKit.set_text(self.counter, f"{done}/{target}")
@@ -101,7 +108,7 @@ class Hud:
     def popup(self, text: str, stars: int | None = None, colour=None) -> None:
         """A score pop-up that rises and fades (e.g. "+92  Excellent!" with stars)."""
         label = text if stars is None else f"{text}\n{STAR * stars}{EMPTY_STAR * (3 - stars)}"
-        node = self.ui.text(self.root, label, 0.13, (0.75, 0.05),
+        node = self.ui.text(self.root, label, 0.12, (0.95, -0.25),
                             colour=colour or self.ui.palette.accent)
         self._popups.append(_Popup(node))
         self.last_popup = label
@@ -110,7 +117,7 @@ class Hud:
         for p in list(self._popups):
             p.age += dt
             k = p.age / p.life
-            p.node.setZ(0.05 + 0.25 * k)
+            p.node.setZ(-0.25 + 0.2 * k)
             p.node.setAlphaScale(max(0.0, 1.0 - max(0.0, k - 0.6) / 0.4))
             if p.age >= p.life:
                 p.node.removeNode()

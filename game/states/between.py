@@ -110,7 +110,8 @@ class SessionSummary(State):
         else:
             lines.extend(log.level_changes[-1:] or ["No exercise this time."])
         title = "Great session!" if log.total_reps else "See you next time"
-        self.screen = Screen(app, app.ui, title, lines, height=1.5, y=0.1, width=3.3)
+        self.screen = Screen(app, app.ui, title, lines, height=0.45 + 0.1 * len(lines) + 0.15,
+                             y=0.25, width=3.3)
         app.act(Activity("stand"))
         app.session_finished()
 
@@ -148,7 +149,8 @@ class Paused(State):
         else:
             lines = ["Take your time.", "Press space, or put your hands together",
                      "above your head, to carry on."]
-        self.screen = Screen(app, app.ui, "Paused", lines, height=1.2, y=0.15)
+        self.screen = Screen(app, app.ui, "Paused", lines, height=0.5 + 0.1 * len(lines) + 0.1,
+                             y=0.25)
         self.seen_since: float | None = None
         if app.settings.unattended:
             app.act(Activity("stand"))
