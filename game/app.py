@@ -155,6 +155,22 @@ class PhysioQuestApp(ShowBase):
         if isinstance(self.feed, DemoFeed):
             self.feed.set_activity(activity, self.t)
 
+    def demo_camera(self, on: bool) -> None:
+        """The demo's camera picture rendered with H7's figure (a person moving in a room)
+        while ``on``; else the drawn stand-in (rendering costs a frame each time)."""
+        if not isinstance(self.feed, DemoFeed):
+            return
+        if on and self.feed.renderer is None:
+            try:
+                from scenes.patient.render import CameraView, PatientRenderer
+                self.feed.renderer = PatientRenderer((256, 144), CameraView("front"), base=self,
+                                                     multisamples=0)
+            except Exception as exc:  # no offscreen buffer here: keep the drawn picture
+                print(f"physioquest: demo camera picture not rendered ({exc})", file=sys.stderr)
+        elif not on and self.feed.renderer is not None:
+            self.feed.renderer.close()
+            self.feed.renderer = None
+
     def patient_names(self) -> list[str]:
         names = [self.patient] + (patient_ids(self.store) if self.store is not None else [])
         return list(dict.fromkeys(names))[:6]

@@ -124,6 +124,8 @@ class DemoFeed:
         self._image_every = image_every_s
         self._last_image: tuple[float, np.ndarray] | None = None
         self._index = 0
+        self.points: np.ndarray | None = None  #: body-frame points of the newest frame
+        self.renderer: Any = None  #: H7's PatientRenderer: the camera picture shows a person
 
     def set_activity(self, activity: Activity, t_s: float) -> None:
         if activity != self.activity:
@@ -134,29 +136,33 @@ class DemoFeed:
         self._index += 1
         sway = {"trunk_lateral_lean": 1.0 * math.sin(t * 1.3)}
         if a.kind == "exercise":
-            series, _ = vp.movement(a)
+            series, truth = vp.movement(a)
             i = int(t * series.fps) % len(series)
             f = series[i]
+            self.points = truth.points[i]
             return PoseFrame(t_s * 1000.0, f.xyzv, f.world, f.flags, self._index)
         if a.kind == "leave":
-            x = 0.8 * t
-            if x > 2.2:
+            dofs = {"root_x": 0.8 * t}
+            if dofs["root_x"] > 2.2:
+                self.points = None
                 return PoseFrame.missing(t_s * 1000.0, self._index)
-            return vp.frame(vp.points({"root_x": x}), t_s, self._index)
-        if a.kind == "hands_up":
+        elif a.kind == "hands_up":
             k = _smooth(t / 0.8)
             dofs = {f"{n}_{s}": v * k for n, v in HANDS_UP.items() for s in "lr"}
-            return vp.frame(vp.points(dofs), t_s, self._index)
-        if a.kind == "pain":
-            k = _smooth(t / 1.0)
-            return vp.frame(vp.points({"shoulder_abduction_r": vp.pain_angle(a.value) * k}),
-                            t_s, self._index)
-        return vp.frame(vp.points(sway), t_s, self._index)
+        elif a.kind == "pain":
+            dofs = {"shoulder_abduction_r": vp.pain_angle(a.value) * _smooth(t / 1.0)}
+        else:
+            dofs = sway
+        self.points = vp.points(dofs)
+        return vp.frame(self.points, t_s, self._index)
 
     def latest(self, t_s: float) -> FeedSample:
         frame = self.frame_at(t_s)
         if self._last_image is None or t_s - self._last_image[0] >= self._image_every:
             w, h = self._image_size
+            if self.renderer is not None and self.points is not None:
+                self._last_image = (t_s, self.renderer.render(self.points)[:, :, ::-1])
+                return FeedSample(frame, self._last_image[1])
             xyzv = frame.xyzv if self.activity.kind != "exercise" else None
             if xyzv is None and frame.world is not None:  # show the movement from the front
                 xyzv = self.patient.camera.project(

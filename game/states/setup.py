@@ -64,6 +64,7 @@ class CameraCheck(State):
         self.ok_since: float | None = None
         self.lines: tuple[str, ...] = ()
         app.act(Activity("stand"))
+        app.demo_camera(True)
 
     def update(self, t_s: float, dt: float, sample: FeedSample) -> None:
         super().update(t_s, dt, sample)
@@ -92,6 +93,7 @@ class CameraCheck(State):
         return False
 
     def exit(self) -> None:
+        self.app.demo_camera(False)
         self.screen.destroy()
 
 
