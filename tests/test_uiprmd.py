@@ -197,9 +197,26 @@ def test_score_separates_correct_from_incorrect_on_held_out_subjects(root):
     res = evaluate_uiprmd(root, HELD_OUT_SUBJECTS)
     assert sorted(res) == list(range(1, 11))
     aucs = {m: a.auc for m, a in res.items()}
-    assert np.mean(list(aucs.values())) >= 0.78, aucs
-    assert min(aucs.values()) >= 0.45, aucs
-    assert sum(a >= 0.80 for a in aucs.values()) >= 6, aucs
+    assert np.mean(list(aucs.values())) >= 0.89, aucs  # measured 0.899
+    assert min(aucs.values()) >= 0.70, aucs  # deep squat 0.721
+    assert sum(a >= 0.84 for a in aucs.values()) >= 9, aucs
     for a in res.values():
         assert a.n_correct == a.n_incorrect == 20
         assert a.mean_correct > a.mean_incorrect
+
+
+def test_fault_rules_are_named_two_tier_compensations():
+    """Each UI-PRMD spec names at most four compensations, each at a moderate limit and a
+    stricter ``_marked`` (major) limit on the same measure, in the same direction."""
+    from tracking.exercise.library import get_spec
+    from tracking.importers.uiprmd import UIPRMD_MOVEMENTS
+
+    for ex in UIPRMD_MOVEMENTS.values():
+        rules = {r.name: r for r in get_spec(ex).faults}
+        moderate = [r for n, r in rules.items() if not n.endswith("_marked")]
+        assert 1 <= len(moderate) <= 4 and len(rules) == 2 * len(moderate), ex
+        for r in moderate:
+            m = rules[r.name + "_marked"]
+            assert (r.severity, m.severity) == ("moderate", "major"), r.name
+            assert (m.angle, m.comparison, m.side, m.relative) == (r.angle, r.comparison, r.side, r.relative)
+            assert m.limit > r.limit >= 0.0, (ex, r.name)
