@@ -6,8 +6,8 @@ import wave
 import numpy as np
 import pytest
 
-from game.bridge import (Bridge, FaultsSeen, HoldCompleted, PersonFound, PersonLost,
-                         RepCompleted, make_tracker)
+from game.bridge import (Bridge, FaultsSeen, HoldCompleted, HoldProgress, PersonFound,
+                         PersonLost, RepCompleted, make_tracker)
 from game.config import GameConfig, config_from_dict, load_config, palette
 from game.demo_body import BodyPose, body_points, draw_camera_image, to_frame  # camera check
 from game.input import Activity, DemoFeed, open_feed
@@ -174,3 +174,17 @@ def test_session_log_summary() -> None:
     text = "\n".join(log.summary_lines())
     assert "2/3 reps" in text and "score 80" in text and "pain before: 2/10, after: 4/10" in text
     assert log.to_dict()["sets"][0]["reps"][1]["score"] == 70.0
+
+
+def test_bridge_hold_progress_and_completion_on_a_stretch() -> None:
+    feed = DemoFeed()
+    feed.set_activity(Activity("exercise", "side_bend_stretch", reps=2, fault_every=0), 0.0)
+    series, truth = feed.patient.movement(feed.activity)
+    bridge = Bridge(make_tracker("side_bend_stretch", None, {"reps": 2, "hold_s": 5}, *feed.size))
+    events = play(feed, bridge, series.duration_s, fps=15.0)
+    progress = [e for _, e in events if isinstance(e, HoldProgress)]
+    done = [t for t, e in events if isinstance(e, HoldCompleted)]
+    assert len(done) == truth.rep_count == 2
+    assert progress and max(p.elapsed_s for p in progress) >= 4.5
+    assert all(p.target_s == 5 for p in progress)
+    assert sum(isinstance(e, RepCompleted) for _, e in events) == 2

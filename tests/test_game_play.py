@@ -71,6 +71,7 @@ def test_duration_cuts_the_session_short_and_summary_on_stdout(tmp_path: Path) -
     (["--demo", "--exercise", "cartwheel"], "unknown exercise"),
     (["--demo", "--size", "big"], "size"),
     (["--video", "/nonexistent/clip.mp4"], "no such video"),
+    (["--demo", "--mode", "clinic", "--config", "/nonexistent.toml"], "cannot read config"),
 ])
 def test_bad_input_is_one_line_exit_2(tmp_path: Path, args, words) -> None:
     r = play(*args, "--offscreen", tmp=tmp_path)
@@ -91,3 +92,9 @@ def test_video_file_plays_as_live_input(tmp_path: Path, shared_data) -> None:
     assert out["states"][:2] == ["PatientChoice", "CameraCheck"]
     assert out["states"][-1] == "SessionSummary"
     assert out["stopped_early"] and "input ended" in r.stderr
+
+
+@pytest.mark.skipif(bool(__import__("glob").glob("/dev/video*")), reason="this machine has a camera")
+def test_no_camera_and_no_demo_offers_the_demo(tmp_path: Path) -> None:
+    r = play("--offscreen", tmp=tmp_path)
+    assert r.returncode == 2 and "physioquest play --demo" in r.stderr

@@ -49,7 +49,14 @@ def test_states_by_keys_gestures_and_auto_pause() -> None:
         assert app.flow.state == "PatientChoice"
         app.on_key("1")
         assert app.flow.state == "CameraCheck"
+        check = app.flow.states["CameraCheck"]
+        for _ in range(3):
+            app.taskMgr.step()
+        assert check.inset.frames_shown >= 1  # the camera picture is shown...
+        tex = check.inset.tex
+        assert (tex.getXSize(), tex.getYSize()) == (256, 144)  # ...rendered by H7's figure
         step_until(app, lambda: app.flow.state == "PainCheck", 10)  # the check passes by itself
+        assert app.feed.renderer is None  # released once the check is done
         assert app.log.states[:3] == ["PatientChoice", "CameraCheck", "PainCheck"]
         # pain by gesture: one raised hand at "5", held still
         app.act(Activity("pain", value=5))
@@ -131,6 +138,8 @@ def test_form_fault_shows_one_steady_cue_and_marks_joints() -> None:
         changes = sum(1 for a, b in zip(cues, cues[1:]) if a != b)
         assert changes <= 4  # appears and goes, no flicker
         assert marked
+        assert not app.avatar.ghost.root.isHidden()  # the target ghost is shown
+        assert app.avatar.used_body  # H7's clothed figure, not the stick figure
         assert app.log.cues and app.sounds.played.count("warning") == len(app.log.cues)
 
 
