@@ -1,0 +1,262 @@
+"""How the UI-PRMD fault rules were chosen (subjects 1-4 only): reproduce the choice and its
+leave-one-subject-out cross-validation.
+
+    .venv/bin/python -m bench.uiprmd_rules [--root ../shared/data/ui-prmd] [--toml]
+
+Reads ONLY the tuning subjects (tracking.importers.uiprmd_eval.TUNING_SUBJECTS). For every
+repetition the engine itself (ExerciseTracker, the spec without faults) finds the repetition
+window, side and relative baseline; each candidate compensation is then measured the way a
+fault rule reads it (worst value held for 0.1 s inside the window, relative = minus the value
+just before the repetition started). Method (docs/uiprmd.md):
+
+1. Candidates: a short, fixed list of compensations a physiotherapist names, per movement
+   family (``CANDIDATES``): trunk lean forward / to the side, pelvis tilt, knees falling in,
+   the standing hip bending, the other arm rising or moving, the elbow bending, ...
+2. Limits from the CORRECT repetitions only: moderate at their 95th percentile (at least
+   1.5 deg; knee valgus at least 0), major as far again beyond it as it lies from their median
+   (at least 2 deg more); rounded to 0.5 deg.
+3. Rank by the mean over subjects of the per-subject AUC of the measure (a compensation that
+   separates within every subject, not one that separates subjects); keep the best ``K`` (one
+   rule per measure and side).
+4. Per movement, the candidates either as listed or all made relative to the start pose:
+   whichever the leave-one-subject-out CV prefers (ties: relative).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tracking.angles import ANGLES, SIDED  # noqa: E402
+from tracking.exercise.events import RepCompleted, RepStarted  # noqa: E402
+from tracking.exercise.library import get_spec  # noqa: E402
+from tracking.exercise.scoring import FAULT_POINTS, RANGE_POINTS, TEMPO_POINTS  # noqa: E402
+from tracking.exercise.tracker import ExerciseTracker  # noqa: E402
+from tracking.kinematics import angles_arrays  # noqa: E402
+from tracking.importers.uiprmd import find_uiprmd_files, load_uiprmd_repetition  # noqa: E402
+from tracking.importers.uiprmd_eval import (TUNING_SUBJECTS, UIPRMD_TARGETS, VIEW,  # noqa: E402
+                                            roc_auc)
+
+K, Q, HOLD_FRAMES = 4, 95.0, 4  # rules per movement, percentile of correct reps, 0.1 s at 30 Hz
+FLOOR = {"knee_valgus": 0.0}  # smallest moderate limit (default 1.5 deg)
+
+# (measure, side, relative, comparison) -> (fault name, cue)
+_NAMES = {
+    ("trunk_forward_lean", True, "abs_greater"): ("trunk_sways", "Keep your trunk still: no leaning forward or back"),
+    ("trunk_forward_lean", False, "greater"): ("trunk_leans_forward", "Keep your chest up and your back tall"),
+    ("trunk_forward_lean", True, "greater"): ("trunk_tips_forward", "Keep your trunk as upright as when you started"),
+    ("knee_flexion", "same", "greater"): ("knee_bends", "Keep the knee straight"),
+    ("elbow_flexion", "same", "abs_greater"): ("elbow_angle_changes", "Keep the elbow bent at a right angle"),
+    ("trunk_lateral_lean", None, "abs_greater"): ("trunk_side_lean", "Keep your body upright; don't lean to the side"),
+    ("pelvic_drop", None, "abs_greater"): ("pelvis_tilts", "Keep your hips level"),
+    ("knee_valgus", None, "greater"): ("knees_fall_in", "Push your knees out over your toes"),
+    ("hip_flexion", None, "greater"): ("standing_hip_bends", "Keep your standing leg and hip straight"),
+    ("knee_flexion", None, "greater"): ("other_knee_bends", "Keep your other leg straight"),
+    ("hip_abduction", None, "abs_greater"): ("leg_swings_out", "Lift the leg straight forward, not out"),
+    ("shoulder_elevation", None, "greater"): ("other_arm_rises", "Keep your other arm down by your side"),
+    ("elbow_flexion", "opposite", "abs_greater"): ("other_arm_moves", "Keep your other arm still"),
+    ("elbow_flexion", "same", "greater"): ("elbow_bends", "Keep your arm straight"),
+    ("hip_flexion", "same", "abs_greater"): ("hips_move", "Keep your hips still; move only your arm"),
+    ("shoulder_hike", None, "abs_greater"): ("shoulder_hike", "Keep your shoulder down, away from your ear"),
+    ("shoulder_abduction", None, "greater"): ("arm_drifts_out", "Keep the arm in its plane"),
+    ("shoulder_abduction", None, "abs_greater"): ("arm_drifts_out", "Keep the arm in its plane"),
+    ("shoulder_flexion", None, "greater"): ("arm_drifts_forward", "Keep the arm in its plane"),
+    ("shoulder_flexion", None, "abs_greater"): ("arm_drifts_forward", "Keep the arm in its plane"),
+}
+
+_TRUNK = [("trunk_forward_lean", "same", True, "abs_greater"), ("trunk_forward_lean", "same", True, "greater"),
+          ("trunk_lateral_lean", "none", True, "abs_greater"), ("trunk_lateral_lean", "none", False, "abs_greater"),
+          ("trunk_forward_lean", "same", False, "greater")]
+_LOWER = [("pelvic_drop", "same", False, "abs_greater"), ("pelvic_drop", "same", True, "abs_greater"),
+          ("knee_valgus", "same", False, "greater"), ("knee_valgus", "same", True, "greater")]
+_LEG = [("hip_flexion", "opposite", False, "greater"), ("knee_flexion", "opposite", False, "greater"),
+        ("hip_abduction", "same", False, "abs_greater"), ("pelvic_drop", "same", False, "abs_greater"),
+        ("pelvic_drop", "same", True, "abs_greater")]
+_ARM = [("shoulder_hike", "same", True, "abs_greater"), ("shoulder_elevation", "opposite", False, "greater"),
+        ("elbow_flexion", "same", False, "greater"), ("elbow_flexion", "opposite", True, "abs_greater"),
+        ("trunk_forward_lean", "same", True, "abs_greater"), ("trunk_lateral_lean", "none", True, "abs_greater"),
+        ("trunk_lateral_lean", "none", False, "abs_greater")]
+#: exercise -> candidate compensations (measure, side, relative, comparison)
+CANDIDATES: dict[str, list[tuple[str, str, bool, str]]] = {
+    "deep_squat": _TRUNK + _LOWER, "inline_lunge": _TRUNK + _LOWER, "sit_to_stand": _TRUNK + _LOWER,
+    "side_lunge": _TRUNK + _LOWER + [("knee_flexion", "opposite", False, "greater")],
+    "hurdle_step": _TRUNK + _LEG,
+    "standing_straight_leg_raise": _TRUNK + _LEG + [("knee_flexion", "same", False, "greater")],
+    "shoulder_abduction": _ARM + [("shoulder_flexion", "same", False, "abs_greater")],
+    "shoulder_extension": _ARM + [("shoulder_abduction", "same", False, "greater"),
+                                  ("shoulder_abduction", "same", True, "abs_greater")],
+    "shoulder_internal_external_rotation": _ARM + [("shoulder_abduction", "same", True, "abs_greater"),
+                                                   ("elbow_flexion", "same", True, "abs_greater")],
+    "shoulder_scaption": _ARM + [("shoulder_abduction", "same", False, "greater"),
+                                 ("shoulder_flexion", "same", False, "greater"),
+                                 ("hip_flexion", "same", True, "abs_greater")],
+}
+
+
+@dataclasses.dataclass
+class Rep:
+    exercise: str
+    subject: int
+    correct: bool
+    found: bool
+    side: str = ""
+    peak: float = float("nan")
+    duration: float = 0.0
+    window: tuple[int, int] = (0, 0)
+    values: dict | None = None
+
+
+def load(root: str, subjects=TUNING_SUBJECTS) -> list[Rep]:
+    """Every repetition of ``subjects``: the engine's window and side, and every measure."""
+    names = sorted(ANGLES)
+    out = []
+    for f in find_uiprmd_files(root):
+        if f.subject not in subjects:
+            continue
+        s = load_uiprmd_repetition(f.positions, f.angles)
+        spec = dataclasses.replace(get_spec(f.exercise), faults=())
+        tr = ExerciseTracker(spec, {"target": UIPRMD_TARGETS[f.exercise]}, s.meta.width, s.meta.height, VIEW)
+        events = tr.run_series(s)
+        if not tr.reps:
+            out.append(Rep(f.exercise, f.subject, f.correct, False))
+            continue
+        rep = max(tr.reps, key=lambda r: r.rom_deg)
+        t = s.t_ms / 1000.0
+        end = next(e for e in events if isinstance(e, RepCompleted) and e.rep is rep).t_s
+        start = [e for e in events if isinstance(e, RepStarted) and e.side == rep.side and e.t_s <= end][-1].t_s
+        r = angles_arrays(s.xyzv, s.world, names, VIEW, s.meta.width, s.meta.height)
+        out.append(Rep(f.exercise, f.subject, f.correct, True, rep.side, rep.peak_deg, rep.duration_s,
+                       (int(np.argmin(np.abs(t - start))), int(np.argmin(np.abs(t - end)))),
+                       {n: r[n].value_deg for n in names}))
+    return out
+
+
+def measure(rep: Rep, cand: tuple[str, str, bool, str]) -> float:
+    """The worst value of a candidate rule held for 0.1 s in the engine's repetition window."""
+    name, side, rel, comp = cand
+    if not rep.found:
+        return float("nan")
+    if name in SIDED and not (name in ANGLES and side == "none"):
+        code = rep.side[:1]
+        names = [f"{name}_{code if side == 'same' else ('r' if code == 'l' else 'l')}"] if code else list(SIDED[name])
+    else:
+        names = [name]
+    i0, i1 = rep.window
+    best = -np.inf
+    for n in names:
+        v = rep.values[n]
+        w = v[i0:i1] - (v[i0 - 1] if rel and i0 > 0 and np.isfinite(v[i0 - 1]) else 0.0)
+        w = np.abs(w) if comp == "abs_greater" else w
+        if len(w) >= HOLD_FRAMES:
+            held = np.lib.stride_tricks.sliding_window_view(w, HOLD_FRAMES).min(axis=1)
+            if np.isfinite(held).any():
+                best = max(best, float(np.nanmax(held)))
+    return best if np.isfinite(best) else float("nan")
+
+
+def fit(reps: list[Rep], exercise: str, cands, k: int = K):
+    """Choose ``k`` compensations and their two limits from ``reps`` (several subjects)."""
+    ok = np.array([r.correct for r in reps])
+    subj = np.array([r.subject for r in reps])
+    ranked = []
+    for c in cands:
+        f = np.array([measure(r, c) for r in reps])
+        if np.isnan(f).mean() > 0.2:
+            continue
+        f = np.nan_to_num(f, nan=float(np.nanmedian(f)))
+        per = [roc_auc(f[(subj == s) & ~ok], f[(subj == s) & ok]) for s in sorted(set(subj))]
+        lo = max(float(np.percentile(f[ok], Q)), FLOOR.get(c[0], 1.5))
+        hi = lo + max(lo - float(np.percentile(f[ok], 50)), 2.0)
+        ranked.append((float(np.mean(per)), c, round(lo * 2) / 2, round(hi * 2) / 2))
+    ranked.sort(key=lambda x: -x[0])
+    chosen, used = [], set()
+    for x in ranked:
+        if (x[1][0], x[1][1]) not in used:
+            chosen.append(x[1:])
+            used.add((x[1][0], x[1][1]))
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def score(reps: list[Rep], exercise: str, rules) -> np.ndarray:
+    """The engine's score from range, tempo and the rules (emulated, for cross-validation)."""
+    spec = get_spec(exercise)
+    p, target, expected = spec.primary, UIPRMD_TARGETS[exercise], spec.tempo.total_s
+    out = []
+    for r in reps:
+        if not r.found:
+            out.append(0.0)
+            continue
+        s = 100.0 - RANGE_POINTS * (1.0 - float(np.clip((r.peak - p.start) / (target - p.start), 0, 1)))
+        if r.duration < 0.5 * expected:
+            s -= TEMPO_POINTS * (1.0 - r.duration / (0.5 * expected))
+        for c, lo, hi in rules:
+            v = measure(r, c)
+            s -= FAULT_POINTS["moderate"] * (v > lo) + FAULT_POINTS["major"] * (v > hi)
+        out.append(max(0.0, s))
+    return np.array(out)
+
+
+def loso(reps: list[Rep], exercise: str, cands) -> list[float]:
+    """AUC on each tuning subject with the rules fitted on the other three."""
+    out = []
+    for s in sorted({r.subject for r in reps}):
+        train = [r for r in reps if r.subject != s]
+        test = [r for r in reps if r.subject == s]
+        sc = score(test, exercise, fit(train, exercise, cands))
+        ok = np.array([r.correct for r in test])
+        out.append(roc_auc(sc[ok], sc[~ok]))
+    return out
+
+
+def relative(cands):
+    return sorted({(n, s, True, c) for n, s, _, c in cands})
+
+
+def toml(rules) -> str:
+    blocks = []
+    for (name, side, rel, comp), lo, hi in rules:
+        key = next(k for k in ((name, side, comp), (name, rel, comp), (name, None, comp)) if k in _NAMES)
+        fname, cue = _NAMES[key]
+        for tier, sev, lim in (("", "moderate", lo), ("_marked", "major", hi)):
+            lines = ["[[faults]]", f'name = "{fname}{tier}"', f'angle = "{name}"', f'comparison = "{comp}"',
+                     f"limit = {lim:.1f}", f'cue = "{cue}"', f'severity = "{sev}"', "min_duration_s = 0.1"]
+            lines += [f'side = "{side}"'] if side != "same" else []
+            lines += ["relative = true"] if rel else []
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--root", default=str(ROOT.parent / "shared" / "data" / "ui-prmd"))
+    ap.add_argument("--toml", action="store_true", help="print the chosen rules as [[faults]] blocks")
+    args = ap.parse_args(argv)
+    reps = load(args.root)
+    print(f"{'movement (subjects 1-4 only)':<38}{'CV as listed':>14}{'CV relative':>13}  chosen")
+    means = []
+    for ex, cands in CANDIDATES.items():
+        rs = [r for r in reps if r.exercise == ex]
+        a, b = float(np.mean(loso(rs, ex, cands))), float(np.mean(loso(rs, ex, relative(cands))))
+        pool = relative(cands) if b >= a else cands
+        means.append(max(a, b))
+        rules = fit(rs, ex, pool)
+        print(f"{ex:<38}{a:>14.3f}{b:>13.3f}  " + ", ".join(
+            f"{c[0]}{' rel' if c[2] else ''} {lo:g}/{hi:g}" for c, lo, hi in rules))
+        if args.toml:
+            print(toml(rules) + "\n")
+    print(f"{'mean (of the chosen)':<38}{np.mean(means):>27.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
