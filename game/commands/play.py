@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 
@@ -42,6 +43,8 @@ def register(sub: Any) -> None:
                         "tests use fewer to run faster)")
     p.add_argument("--no-record", dest="record", action="store_false", default=None,
                    help="do not write the session to the store")
+    p.add_argument("--stats", action="store_true",
+                   help="also print frames rendered and milliseconds per frame")
     p.add_argument("--json", action="store_true", help="print the session summary as JSON")
     p.set_defaults(func=run)
 
@@ -91,8 +94,12 @@ def run(args: argparse.Namespace) -> int:
     feed = open_feed(config)
     from game.app import PhysioQuestApp
 
+    import time
     app = PhysioQuestApp(config, feed)
+    t0 = time.perf_counter()
     log = app.run_session()
+    wall = time.perf_counter() - t0
+    frames = app.frames
     shots = list(app.shots)
     app.close()
     if args.json:
@@ -101,4 +108,8 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(log.summary_lines()))
         if shots:
             print(f"  screenshots: {len(shots)} in {config.screenshots}")
+    if args.stats:
+        print(f"  frames: {frames} in {wall:.1f} s, {1000 * wall / max(1, frames):.1f} ms per "
+              f"frame at {config.size[0]}x{config.size[1]}", file=sys.stderr if args.json
+              else sys.stdout)
     return 0
