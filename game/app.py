@@ -42,8 +42,8 @@ def configure_panda(config: GameConfig) -> None:
              f"fullscreen {'true' if config.fullscreen else 'false'}",
              "text-flatten true",
              "notify-level-display error", "notify-level-device fatal"]
-    if config.offscreen:
-        lines.append("window-type offscreen")
+    if config.offscreen:  # headless EGL first: GPU servers have no X display
+        lines += ["window-type offscreen", "aux-display p3headlessgl", "aux-display pandagl"]
     else:  # smooth edges on a real screen (costly in software rendering)
         lines += ["framebuffer-multisample true", "multisamples 4"]
     if config.mute or config.offscreen:
