@@ -181,8 +181,8 @@ class PatientFigure:
     def _build_foot(self, side: str) -> NodePath:
         """Foot frame: origin at the heel, z towards the toes, y up; scaled by foot length."""
         foot = self.root.attach_new_node(f"{side}_foot")
-        # A trainer: a heel block rising round the ankle, a lower forefoot, a dark sole.
-        self._part(foot, "shoe_heel", (0.042, 0.046, 0.056), (0, 0.046, 0.045), "shoes")
+        # A low-cut trainer: a heel block up to just below the ankle, a lower forefoot, a sole.
+        self._part(foot, "shoe_heel", (0.042, 0.032, 0.056), (0, 0.034, 0.045), "shoes")
         self._part(foot, "shoe_front", (0.045, 0.026, 0.105), (0, 0.022, 0.125), "shoes")
         self._part(foot, "sole", (0.050, 0.012, 0.125), (0, 0.008, 0.110), "trousers")
         return foot
