@@ -18,15 +18,16 @@ class PatientChoice(State):
         super().enter(**args)
         app = self.app
         self.patients = app.patient_names()
-        self.screen = Screen(app, app.ui, "Who is exercising today?",
-                             ["Click your name, or press its number."], height=1.5)
         n = len(self.patients)
+        self.screen = Screen(app, app.ui, "Who is exercising today?",
+                             ["Click your name, or press its number."],
+                             height=1.0 if n <= 3 else 1.3, y=0.2)
         for i, name in enumerate(self.patients[:6]):
-            x = (i - (n - 1) / 2) * 0.85 if n <= 3 else ((i % 3) - 1) * 0.85
-            y = -0.2 if n <= 3 else (-0.05 - 0.3 * (i // 3))
+            x = (i - (n - 1) / 2) * 1.0 if n <= 3 else ((i % 3) - 1) * 1.0
+            y = -0.05 if n <= 3 else (0.0 - 0.3 * (i // 3))
             self.screen.buttons.append(app.ui.button(
-                self.screen.root, f"{i + 1}  {name}", (x, y), 0.085,
-                lambda nm=name: self.choose(nm), width=max(4.0, 0.62 * len(name) + 2.0)))
+                self.screen.root, f"{i + 1}  {name}", (x, y), 0.11,
+                lambda nm=name: self.choose(nm), width=max(6.0, 0.62 * len(name) + 2.0)))
         app.act(Activity("stand"))
 
     def choose(self, name: str) -> None:
