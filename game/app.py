@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from direct.showbase.ShowBase import ShowBase
-from panda3d.core import (AmbientLight, CardMaker, ClockObject, DirectionalLight, Filename, NodePath,
-                          PNMImage, loadPrcFileData)
+from panda3d.core import (AmbientLight, CardMaker, ClockObject, DirectionalLight, Filename,
+                          NodePath, PNMImage, loadPrcFileData)
 
 from game.avatar import Avatar
 from game.config import GameConfig
