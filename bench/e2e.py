@@ -15,6 +15,8 @@ view into an mp4 (``physioquest render-patient``'s code), and the clip is analys
   only rendering + tracking errors remain (target <= 5 where the view shows the plane of the
   primary angle: "plane" column); "peak err" compares the peak angle with the generator's
   measured peak, and "raw ROM" the range with the generator's own peak-minus-start;
+- view told: the same landmarks (``--landmarks``) analysed with the camera's view given
+  (``analyze_series(..., view=)``) instead of guessed from the body, for front and side clips;
 - fault: the injected fault reported in repetition 2 (yes/no), and faults reported in
   repetitions without an injected fault (false).
 
@@ -105,6 +107,8 @@ def analyze(clip: Path, exercise: str) -> dict:
     out = clip.with_suffix(f".{exercise}.json")
     cmd = [str(ROOT / ".venv" / "bin" / "physioquest"), "analyze", str(clip), "--exercise",
            exercise, "--json", str(out), "--no-progress"]
+    if exercise != "auto":
+        cmd += ["--landmarks", str(clip.with_suffix(".npz"))]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()[-400:]}")
@@ -112,7 +116,15 @@ def analyze(clip: Path, exercise: str) -> dict:
 
 
 def analyze_case(clip: Path, case: tuple[str, str, str | None]) -> dict:
+    from tracking.exercise.analysis import analyze_series
+    from tracking.series_file import load_series
+
     result = analyze(clip, case[0])
+    # The same landmarks analysed with the camera's view told (front/side), not guessed.
+    view = {"front": "front", "side": "side"}.get(case[1])
+    if view:
+        told = analyze_series(load_series(clip.with_suffix(".npz")), case[0], view=view)
+        result["view_told"] = json.loads(told.to_json())
     if case[:2] in AUTO_COUNT:
         result["auto_count"] = analyze(clip, "auto")["rep_count"]
     return result
@@ -138,7 +150,18 @@ def compare(case, truth: dict, result: dict) -> dict:
     rom_err = [abs(g["rom_deg"] - c["rom_deg"]) for g, _, c in pairs if g["rom_deg"] is not None]
     peak_err = [abs(g["peak_deg"] - w["peak_deg"]) for g, w, _ in pairs if g["peak_deg"] is not None]
     raw_err = [abs(g["rom_deg"] - w["rom_deg"]) for g, w, _ in pairs if g["rom_deg"] is not None]
+    told = result.get("view_told")
+    told_err = []
+    if told is not None:
+        for w in want:
+            g = match(told["reps"], w)
+            c = next((c for c in clean if w["start_s"] - 0.5 <= (c["start_s"] + c["end_s"]) / 2
+                      <= w["end_s"] + 0.5), None)
+            if g is not None and c is not None and g["rom_deg"] is not None:
+                told_err.append(abs(g["rom_deg"] - c["rom_deg"]))
     row = {"exercise": exercise, "view": view, "fault": fault or "", "frames": truth["frames"],
+           "told_count": None if told is None else told["rep_count"],
+           "told_rom_err": max(told_err) if told_err else None,
            "det": result["detection_rate"], "count": result["rep_count"],
            "true_count": len(want), "clean_count": len(clean),
            "rom_err": max(rom_err) if rom_err else None,
@@ -161,7 +184,7 @@ def fmt(v, nd=1) -> str:
 
 def print_table(rows: list[dict]) -> None:
     head = ("exercise", "view", "frames", "det %", "count", "ROM err", "peak err", "raw ROM",
-            "plane", "fault (rep 2)", "other faults")
+            "view told: count, ROM err", "plane", "fault (rep 2)", "other faults")
     lines = [head]
     for r in rows:
         fault = "-"
@@ -172,7 +195,10 @@ def print_table(rows: list[dict]) -> None:
                       f"{r['count']}/{r['true_count']}" + (
                           f" (auto {r['auto_count']})" if r.get("auto_count") is not None else ""),
                       fmt(r["rom_err"]), fmt(r["peak_err"]),
-                      fmt(r["raw_rom_err"]), "yes" if r["plane"] else "no", fault,
+                      fmt(r["raw_rom_err"]),
+                      "-" if r["told_count"] is None else
+                      f"{r['told_count']}/{r['true_count']}, {fmt(r['told_rom_err'])}",
+                      "yes" if r["plane"] else "no", fault,
                       ", ".join(r["false_faults"]) or "-"))
     print("| " + " | ".join(lines[0]) + " |")
     print("|" + "---|" * len(head))
@@ -184,11 +210,13 @@ def print_table(rows: list[dict]) -> None:
     det = sum(r["det"] >= 0.95 for r in rows)
     in_plane = [r for r in rows if r["plane"] and r["rom_err"] is not None]
     rom_ok = sum(r["rom_err"] <= 5.0 for r in in_plane)
+    told = [r for r in rows if r["plane"] and r.get("told_rom_err") is not None]
+    told_ok = sum(r["told_rom_err"] <= 5.0 for r in told)
     faults = [r for r in rows if r["fault"] and r.get("fault_shown")]
     found = sum(r["fault_found"] for r in faults)
     print(f"\n{n} clips: person found in >= 95% of frames in {det}/{n}; counts exact in "
           f"{exact}/{n}; ROM error <= 5 deg in {rom_ok}/{len(in_plane)} clips whose view shows "
-          f"the plane (counted ones); injected faults found {found}/{len(faults)} (in view); "
+          f"the plane (counted ones), {told_ok}/{len(told)} with the view told; injected faults found {found}/{len(faults)} (in view); "
           f"clips with a fault reported where none was injected: "
           f"{sum(bool(r['false_faults']) for r in rows)}/{n}")
 
