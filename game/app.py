@@ -156,15 +156,16 @@ class PhysioQuestApp(ShowBase):
             self.feed.set_activity(activity, self.t)
 
     def demo_camera(self, on: bool) -> None:
-        """The demo's camera picture rendered with H7's figure (a person moving in a room)
-        while ``on``; else the drawn stand-in (rendering costs a frame each time)."""
+        """The demo's camera picture rendered with H7's figure (a person moving in a room,
+        drawn in an offscreen buffer with every game frame) while ``on``; else the drawn
+        stand-in."""
         if not isinstance(self.feed, DemoFeed):
             return
         if on and self.feed.renderer is None:
             try:
-                from scenes.patient.render import CameraView, PatientRenderer
-                self.feed.renderer = PatientRenderer((256, 144), CameraView("front"), base=self,
-                                                     multisamples=0)
+                from scenes.patient.inset import PatientInset
+                from scenes.patient.render import CameraView
+                self.feed.renderer = PatientInset(self, size=(256, 144), view=CameraView("front"))
             except Exception as exc:  # no offscreen buffer here: keep the drawn picture
                 print(f"physioquest: demo camera picture not rendered ({exc})", file=sys.stderr)
         elif not on and self.feed.renderer is not None:

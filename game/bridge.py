@@ -136,10 +136,15 @@ class SpecTracker:
 
     def step(self, frame: PoseFrame, t_s: float) -> list[Any]:
         out: list[Any] = []
-        val = self.primary_value(frame)
+        events = self.engine.step(frame)
+        last = getattr(self.engine, "last_primary", None)  # the engine's own reading
+        if last is not None:
+            val = _finite_mean([v for v, c in last.values() if c >= 0.3])
+        else:
+            val = self.primary_value(frame)
         if math.isfinite(val):
             out.append(AngleReading(val, self.progress(val)))
-        for ev in self.engine.step(frame):
+        for ev in events:
             kind = type(ev).__name__
             if kind == "FormFault":
                 self._active[ev.name] = (t_s, FaultReading(

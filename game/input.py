@@ -125,7 +125,7 @@ class DemoFeed:
         self._last_image: tuple[float, np.ndarray] | None = None
         self._index = 0
         self.points: np.ndarray | None = None  #: body-frame points of the newest frame
-        self.renderer: Any = None  #: H7's PatientRenderer: the camera picture shows a person
+        self.renderer: Any = None  #: H7's PatientInset: the camera picture shows a person
 
     def set_activity(self, activity: Activity, t_s: float) -> None:
         if activity != self.activity:
@@ -161,8 +161,11 @@ class DemoFeed:
         if self._last_image is None or t_s - self._last_image[0] >= self._image_every:
             w, h = self._image_size
             if self.renderer is not None and self.points is not None:
-                self._last_image = (t_s, self.renderer.render(self.points)[:, :, ::-1])
-                return FeedSample(frame, self._last_image[1])
+                self.renderer.pose(self.points)  # drawn with the next game frame
+                img = self.renderer.image_rgb()
+                if img is not None:
+                    self._last_image = (t_s, img)
+                    return FeedSample(frame, img)
             xyzv = frame.xyzv if self.activity.kind != "exercise" else None
             if xyzv is None and frame.world is not None:  # show the movement from the front
                 xyzv = self.patient.camera.project(
