@@ -157,3 +157,19 @@ def test_every_scene_plays_an_exercise(palette: str, mode: str) -> None:
             px = frame_pixels(app)
             assert px.std() > 0.05, f"scene {name} renders a flat picture"
         assert app.hud.title.node().getText() == "Mini squat"
+
+
+def test_hold_timer_shows_on_a_stretch() -> None:
+    from game.states.session import default_plan
+    cfg = GameConfig(input="demo", offscreen=True, size=(320, 180), mute=True,
+                     simulated_clock=True, sim_fps=10, record=False)
+    app = PhysioQuestApp(cfg, DemoFeed(), plan=default_plan("Sam", exercise="side_bend_stretch",
+                                                             short=True))
+    try:
+        app.start_item(0)
+        step_until(app, lambda: not app.hud.hold_frame.isHidden(), 15)
+        assert app.hud.hold_label.node().getText().startswith("Hold")
+        step_until(app, lambda: "hold_done" in app.sounds.played, 20)
+        assert app.hud.hold_label.node().getText() == "Well held!"
+    finally:
+        app.close()

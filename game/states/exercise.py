@@ -138,6 +138,7 @@ class Exercise(State):
             if scene is not None:
                 scene.on_event(ev)
         elif isinstance(ev, HoldCompleted):
+            app.hud.set_hold(1.0, 1.0)  # full bar: "Well held!"
             app.sounds.play("hold_done")
             if scene is not None:
                 scene.on_event(ev)
