@@ -54,9 +54,13 @@ class Rest(State):
         app = self.app
         slot = app.slot
         item = app.plan.items[slot.item_index]
-        self.screen = Screen(app, app.ui, "Rest", [], height=1.2, y=0.2)
         side = f", {slot.side} side" if slot.side else ""
         self.next_text = f"Next: {item.name}, set {slot.set_no} of {item.sets}{side}"
+        self.screen = Screen(app, app.ui, "Rest", [self.next_text,
+                                                   "Press Enter when you are ready."],
+                             height=1.0, y=0.4)
+        self.count = app.ui.text(self.screen.root, "", 0.24, (0.0, 0.0),
+                                 colour=app.ui.palette.accent)
         app.act(Activity("stand"))
 
     def update(self, t_s: float, dt: float, sample: FeedSample) -> None:
@@ -64,7 +68,7 @@ class Rest(State):
         if sample.frame is not None:
             self.app.show_pose(sample.frame)
         left = max(0.0, self.app.plan.rest_s - self.t)
-        self.screen.set_lines([f"{left:.0f} s", self.next_text, "Press Enter when you are ready."])
+        self.count.node().setText(f"{left:.0f} s")
         if left <= 0:
             self.app.flow.go("Exercise")
 
