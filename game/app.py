@@ -303,6 +303,13 @@ class PhysioQuestApp(ShowBase):
     def finish(self) -> None:
         self.done = True
 
+    def userExit(self) -> None:  # noqa: N802 (ShowBase's name): the window was closed
+        """Closing the window ends the session like Escape does: summary printed, recorded."""
+        if self.flow.state not in ("SessionSummary", None) and not self.done:
+            self.log.stopped_early = True
+            self.flow.go("SessionSummary")
+        self.finish()
+
     # -- keys and pause ---------------------------------------------------------------
     def on_key(self, key: str) -> None:
         state = self.flow.current

@@ -173,3 +173,11 @@ def test_hold_timer_shows_on_a_stretch() -> None:
         assert app.hud.hold_label.node().getText() == "Well held!"
     finally:
         app.close()
+
+
+def test_closing_the_window_ends_the_session_with_a_summary() -> None:
+    with game() as app:
+        for _ in range(3):
+            app.taskMgr.step()
+        app.userExit()  # what ShowBase calls when the window is closed
+        assert app.done and app.flow.state == "SessionSummary" and app.log.stopped_early
