@@ -14,7 +14,7 @@ from typing import Any
 
 from direct.showbase.ShowBase import ShowBase
 from panda3d.core import (AmbientLight, CardMaker, ClockObject, DirectionalLight, Filename,
-                          NodePath, PNMImage, loadPrcFileData)
+                          NodePath, PNMImage, loadPrcFileData, unloadPrcFile)
 
 from game.avatar import Avatar
 from game.config import GameConfig
@@ -35,8 +35,9 @@ from tracking.series import PoseFrame
 KEYS = [str(d) for d in range(10)] + ["enter", "arrow_left", "arrow_right"]
 
 
-def configure_panda(config: GameConfig) -> None:
-    """Panda3D settings for this run (must come before ShowBase starts)."""
+def configure_panda(config: GameConfig) -> Any:
+    """Panda3D settings for this run (must come before ShowBase starts); returns the page
+    (``close`` unloads it, so a later ShowBase in the same process starts clean)."""
     w, h = config.size
     lines = [f"win-size {w} {h}", "window-title PhysioQuest", "sync-video false",
              f"fullscreen {'true' if config.fullscreen else 'false'}",
@@ -48,13 +49,13 @@ def configure_panda(config: GameConfig) -> None:
         lines += ["framebuffer-multisample true", "multisamples 4"]
     if config.mute or config.offscreen:
         lines.append("audio-library-name null")
-    loadPrcFileData("physioquest-game", "\n".join(lines))
+    return loadPrcFileData("physioquest-game", "\n".join(lines))
 
 
 class PhysioQuestApp(ShowBase):
     CAMERA_PULL = 1.3  #: camera distance from the scene's look-at point, times the scene's
     def __init__(self, config: GameConfig, feed: Feed, plan: SessionPlan | None = None) -> None:
-        configure_panda(config)
+        self._prc_page = configure_panda(config)
         ShowBase.__init__(self, windowType="offscreen" if config.offscreen else None)
         self.settings = config
         self.feed = feed
@@ -386,4 +387,7 @@ class PhysioQuestApp(ShowBase):
             self.store.close()
         self.ignoreAll()
         self.taskMgr.remove("physioquest-tick")
+        self.demo_camera(False)
         self.destroy()
+        unloadPrcFile(self._prc_page)
+        ClockObject.getGlobalClock().setMode(ClockObject.MNormal)
