@@ -151,12 +151,13 @@ def test_render_patient_cli_writes_clip_and_truth(tmp_path) -> None:
     out = tmp_path / "clip.mp4"
     rc = main(["render-patient", "--exercise", "squat", "--reps", "1", "--view", "side",
                "--fault", "trunk_forward_lean", "--size", "160x120", "--fps", "10",
-               "--out", str(out)])
+               "--tempo", "1.5,0.2,1.5,0.5", "--out", str(out)])
     assert rc == 0
     truth = json.loads((tmp_path / "clip.truth.json").read_text())
     with VideoFileSource(out) as src:
         frames = list(src)
     assert len(frames) == truth["frames"] > 40
+    assert truth["params"]["tempo"] == [1.5, 0.2, 1.5, 0.5]
     assert frames[0].image_bgr.shape == (120, 160, 3)
     assert truth["exercise"] == "squat" and truth["fps"] == 10 and truth["view"] == "left"
     assert len(truth["reps"]) == 1
@@ -172,6 +173,7 @@ def test_render_patient_cli_writes_clip_and_truth(tmp_path) -> None:
     ["--exercise", "squat", "--fault", "no_such_fault"],
     ["--exercise", "squat", "--size", "big"],
     ["--exercise", "squat", "--reps", "0"],
+    ["--exercise", "squat", "--tempo", "1,0"],
 ])
 def test_render_patient_cli_refuses_bad_input(tmp_path, argv, capsys) -> None:
     from game.cli import main

@@ -25,6 +25,9 @@ def register(subparsers: Any) -> None:
                    help="camera view (default: the spec's; side = the working side)")
     p.add_argument("--side", choices=("left", "right", "both", "alternating", "bilateral"),
                    help="working side (default: the spec's)")
+    p.add_argument("--tempo", metavar="UP,HOLD,DOWN,PAUSE",
+                   help="seconds of each phase of a repetition (default: the spec's up/down and "
+                        "hold, a 0.8 s pause)")
     p.add_argument("--fault", action="append", default=[], metavar="NAME",
                    help="inject this named fault of the exercise in every repetition (repeatable)")
     p.add_argument("--size", default="640x480", metavar="WxH", help="image size (default 640x480)")
@@ -40,10 +43,20 @@ def run(args: argparse.Namespace) -> int:
     from tracking.errors import InputError
 
     size = parse_size(args.size)
+    tempo = None
+    if args.tempo:
+        try:
+            tempo = tuple(float(v) for v in args.tempo.split(","))
+        except ValueError:
+            tempo = ()
+        if len(tempo) != 4 or min(tempo[0], tempo[2]) <= 0 or min(tempo[1], tempo[3]) < 0:
+            raise InputError(None, f"--tempo must be four seconds UP,HOLD,DOWN,PAUSE (up and "
+                                   f"down > 0), got {args.tempo!r}")
     if not (1.0 <= args.fps <= 240.0):
         raise InputError(None, f"--fps must be 1-240, got {args.fps}")
     motion = exercise_motion(args.exercise, reps=args.reps, rom_deg=args.rom, view=args.view,
-                             faults=tuple(args.fault), side=args.side, size=size, fps=args.fps)
+                             faults=tuple(args.fault), side=args.side, size=size, fps=args.fps,
+                             tempo=tempo)
     record = render_clip(motion, args.out, size, room=args.room)
     roms = ", ".join(f"{r['rom_deg']:.0f}" for r in record["reps"])
     faults = sorted({f for r in record["reps"] for f in r.get("faults", [])})
