@@ -168,6 +168,22 @@ def filter_response(fps: float = 30.0,
     return rows
 
 
+def print_table(rows: list) -> None:
+    print(f"\n{'clip':28} {'frames':>6} {'bare fps':>8} {'analyze fps':>11} {'ratio':>5} "
+          f"{'CPU ms/f bare':>13} {'analyze':>7} {'found':>5} | live@30: {'infer ms':>8} "
+          f"{'age med':>7} {'age p95':>7} {'target':>6} {'dropped':>9}")
+    tot = np.zeros(5)
+    for name, n, bare, an, det, lv in rows:
+        target = lv["infer_ms"] + 1000 / FEED_FPS
+        print(f"{name:28} {n:6d} {n / bare[0]:8.1f} {n / an[0]:11.1f} {bare[0] / an[0]:5.2f} "
+              f"{1000 * bare[1] / n:13.1f} {1000 * an[1] / n:7.1f} {det:5.0%} |          "
+              f"{lv['infer_ms']:8.1f} {lv['age_med']:7.1f} {lv['age_p95']:7.1f} {target:6.1f} "
+              f"{lv['dropped']:4d}/{lv['captured']:<4d}")
+        tot += (n, bare[0], an[0], bare[1], an[1])
+    print(f"{'all clips':28} {int(tot[0]):6d} {tot[0] / tot[1]:8.1f} {tot[0] / tot[2]:11.1f} "
+          f"{tot[1] / tot[2]:5.2f} {1000 * tot[3] / tot[0]:13.1f} {1000 * tot[4] / tot[0]:7.1f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "data" / "videos")
@@ -176,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=2,
                     help="runs of bare loop and analyze per clip; the fastest counts (default 2)")
     ap.add_argument("--skip-long", action="store_true")
+    ap.add_argument("--long-only", action="store_true", help="only the long backlog run")
     ap.add_argument("--filter-only", action="store_true", help="only the filter response")
     args = ap.parse_args(argv)
     print("default LandmarkFilter on synthetic movement (noise 0.003 units, 30 fps):")
@@ -190,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = []
     with quiet_native_stderr():
-        for p in paths:
+        for p in [] if args.long_only else paths:
             images, fps = decode(p)
             bare, an = (np.inf, np.inf), (np.inf, np.inf)
             for _ in range(args.repeat):  # alternate, keep the best: less noise from other load
@@ -203,19 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  measured {p.name}", file=sys.stderr, flush=True)
         long = None if args.skip_long else long_run(paths, args.duration)
 
-    print(f"\n{'clip':28} {'frames':>6} {'bare fps':>8} {'analyze fps':>11} {'ratio':>5} "
-          f"{'CPU ms/f bare':>13} {'analyze':>7} {'found':>5} | live@30: {'infer ms':>8} "
-          f"{'age med':>7} {'age p95':>7} {'target':>6} {'dropped':>9}")
-    tot = np.zeros(5)
-    for name, n, bare, an, det, lv in rows:
-        target = lv["infer_ms"] + 1000 / FEED_FPS
-        print(f"{name:28} {n:6d} {n / bare[0]:8.1f} {n / an[0]:11.1f} {bare[0] / an[0]:5.2f} "
-              f"{1000 * bare[1] / n:13.1f} {1000 * an[1] / n:7.1f} {det:5.0%} |          "
-              f"{lv['infer_ms']:8.1f} {lv['age_med']:7.1f} {lv['age_p95']:7.1f} {target:6.1f} "
-              f"{lv['dropped']:4d}/{lv['captured']:<4d}")
-        tot += (n, bare[0], an[0], bare[1], an[1])
-    print(f"{'all clips':28} {int(tot[0]):6d} {tot[0] / tot[1]:8.1f} {tot[0] / tot[2]:11.1f} "
-          f"{tot[1] / tot[2]:5.2f} {1000 * tot[3] / tot[0]:13.1f} {1000 * tot[4] / tot[0]:7.1f}")
+    if rows:
+        print_table(rows)
     if long:
         print(f"\nlong run ({long['duration_s']:.0f} s of input at {FEED_FPS:g} fps, looped): "
               f"captured {long['captured']}, inferred {long['inferred']}, dropped "
