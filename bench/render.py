@@ -70,20 +70,9 @@ def decode_clip(path: Path, limit: int = 600) -> list:
     return frames
 
 
-def _niced_backend(nice: int):
-    """A backend factory that first lowers the calling (inference) thread's CPU priority;
-    MediaPipe's own worker threads, made by that thread, inherit it (Linux: per thread)."""
-    from tracking.backends import create_backend
-
-    def factory():
-        if nice and hasattr(os, "setpriority"):
-            os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, 0) + nice)
-        return create_backend("mediapipe-pose")
-    return factory
-
-
 def tracking_block(base, scene, frames: int, clip: Path,
                    nice: int = 0) -> tuple[np.ndarray, dict]:
+    from tracking.backends import create_backend
     from tracking.filters import LandmarkFilter
     from tracking.live import LivePipeline
     from tracking.sources import MemorySource
@@ -92,7 +81,8 @@ def tracking_block(base, scene, frames: int, clip: Path,
     # enough frames at 30 fps to outlast the render block even at 3 fps (the same arrays)
     loops = int(np.ceil(frames / 3.0 * 30 / len(images))) + 2
     source = MemorySource(images * loops, fps=30.0, name=f"{clip.name} looped at 30 fps")
-    pipe = LivePipeline(source, _niced_backend(nice), LandmarkFilter(aspect=w / h))
+    pipe = LivePipeline(source, lambda: create_backend("mediapipe-pose"),
+                        LandmarkFilter(aspect=w / h), inference_nice=nice)
     pipe.start()
     t0 = time.monotonic()
     while pipe.peek() is None and pipe.running and time.monotonic() - t0 < 60:

@@ -187,14 +187,17 @@ def cameras_present() -> list[str]:
 class LiveFeed:
     """The live tracking pipeline (H1's ``LivePipeline``: capture and pose inference on
     their own threads; ``latest()`` never blocks). A frame is handed on once; between new
-    results the sample's frame is None (no news) and the last picture stays."""
+    results the sample's frame is None (no news) and the last picture stays.
+    Inference runs at a lower CPU priority so that rendering stays fluid on a machine
+    with few cores (bench/render.py measures the effect)."""
 
     is_demo = False
+    INFERENCE_NICE = 10
 
     def __init__(self, spec: str, name: str) -> None:
         from tracking.live import LivePipeline
         self.name = name
-        self._pipe = LivePipeline.open(spec)
+        self._pipe = LivePipeline.open(spec, inference_nice=self.INFERENCE_NICE)
         self.size = tuple(self._pipe.source.size)
         self._image: np.ndarray | None = None
         self._pipe.start()

@@ -194,3 +194,22 @@ def test_only_the_newest_result_keeps_its_image(tmp_path) -> None:
     assert len(results) == pipe.stats().inferred >= 1
     assert results[-1].image_bgr is not None and results[-1].image_bgr.shape == (30, 40, 3)
     assert all(r.image_bgr is None for r in results[:-1])
+
+
+def test_inference_thread_can_give_way_to_rendering() -> None:
+    """``inference_nice`` lowers the inference thread's priority, not the caller's."""
+    import os
+
+    seen: dict[str, int] = {}
+    src = CountingSource(3)
+
+    def factory():
+        seen["infer"] = os.getpriority(os.PRIO_PROCESS, 0)
+        return SlowBackend(src, 0.0)
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    pipe = LivePipeline(src, factory, realtime=False, inference_nice=5).start()
+    pipe.wait(10)
+    pipe.stop()
+    assert seen["infer"] == min(19, before + 5)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -60,6 +61,16 @@ class LiveStats:
     elapsed_s: float
 
 
+def _lower_thread_priority(nice: int) -> None:
+    """Raise the calling thread's nice value by ``nice`` (per thread on Linux); best effort."""
+    if nice <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, 0) + nice)
+    except OSError:
+        pass
+
+
 class LivePipeline:
     """``LivePipeline(source, backend_factory, landmark_filter)``: ``start()``, poll
     ``latest()``, ``stop()``.
@@ -68,12 +79,16 @@ class LivePipeline:
     ``backend_factory()`` on the inference thread (a fresh tracker per source).
     ``realtime``: release frames at video time (default: for sources that are not live);
     ``speed`` scales that clock. ``keep`` results are kept for ``drain()``.
+    ``inference_nice`` lowers the inference thread's CPU priority by that much (Linux and
+    macOS; MediaPipe's workers, started from that thread, inherit it) so that on a machine
+    with few cores the game's render loop wins the CPU and tracking gives way instead.
     """
 
     def __init__(self, source: Any, backend_factory: Callable[[], Any],
                  landmark_filter: Any | None = None, realtime: bool | None = None,
-                 speed: float = 1.0, keep: int = 64) -> None:
+                 speed: float = 1.0, keep: int = 64, inference_nice: int = 0) -> None:
         self.source = source
+        self.inference_nice = max(0, int(inference_nice))
         self._factory = backend_factory
         self._filter = landmark_filter
         self.realtime = (not getattr(source, "is_live", False)) if realtime is None else realtime
@@ -242,6 +257,7 @@ class LivePipeline:
     def _infer_loop(self) -> None:
         backend = None
         try:
+            _lower_thread_priority(self.inference_nice)
             backend = self._factory()
             while True:
                 with self._cond:
