@@ -43,6 +43,9 @@ def test_whole_session_unattended(tmp_path: Path, monkeypatch) -> None:
         sess = store.get_session(out["session_id"])
         assert sess.status == "finished" and sess.patient_id == "demo"
         assert len(store.reps(sess.id)) == 6
+        # the patient's 'set 1' and 'set 2' are the store's set_index 0 and 1
+        assert sorted({r.set_index for r in store.reps(sess.id)}) == [0, 1]
+        assert sorted(s.set_index for s in store.sets(sess.id)) == [0, 1]
         assert sorted(p.score for p in store.pain(sess.id)) == [2, 3]
         assert sess.summary["levels"]["mini_squat"]["success_streak"] == 1
         assert len(load_session_series(store, sess.id)) > 300  # the landmarks, every frame

@@ -72,15 +72,16 @@ class Recording:
     def pain(self, when: str, value: int) -> None:
         self.rec.pain(when, value)
 
+    # The game numbers sets from 1 (what the patient sees); the store's set_index from 0.
     def begin_set(self, exercise_id: str, set_no: int, side: str | None, reps: int) -> None:
-        self.rec.begin_set(exercise_id, set_no, side or "", target_reps=reps)
+        self.rec.begin_set(exercise_id, set_no - 1, side or "", target_reps=reps)
 
     def rep(self, exercise_id: str, set_no: int, ev: Any) -> None:
-        self.rec.add_rep(exercise_id, set_no, ev.result if ev.result is not None else {
+        self.rec.add_rep(exercise_id, set_no - 1, ev.result if ev.result is not None else {
             "score": ev.score, "range_deg": ev.range_deg}, side=ev.side or None)
 
     def end_set(self, exercise_id: str, set_no: int, side: str | None) -> None:
-        self.rec.end_set(exercise_id, set_no, side or "")
+        self.rec.end_set(exercise_id, set_no - 1, side or "")
 
     def event(self, name: str, payload: dict[str, Any]) -> None:
         self.rec.add_event(name, payload)
