@@ -64,7 +64,7 @@ def test_bad_files_give_input_errors(tmp_path) -> None:
         load_series(tmp_path / "missing.npz")
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"not a zip at all")
-    with pytest.raises(InputError, match="unreadable"):
+    with pytest.raises(InputError, match="not a PhysioQuest landmark file"):
         load_series(junk)
     other = tmp_path / "other.npz"
     np.savez(other, a=np.zeros(3))
@@ -79,5 +79,5 @@ def test_bad_files_give_input_errors(tmp_path) -> None:
         load_series(tmp_path / "future.npz")
     trunc = tmp_path / "trunc.npz"
     trunc.write_bytes(path.read_bytes()[:200])
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="truncated or damaged"):
         load_series(trunc)

@@ -59,6 +59,12 @@ def load_series(path: str | Path) -> PoseSeries:
         raise InputError(path, "no such landmark file")
     if not path.is_file():
         raise InputError(path, "not a file")
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as fh:
+            if fh.read(4) == b"PK\x03\x04":
+                raise InputError(path, "landmark file is truncated or damaged")
+        raise InputError(path, "not a PhysioQuest landmark file (expected a .npz archive; "
+                               "make one with 'physioquest analyze VIDEO --landmarks FILE')")
     try:
         with np.load(path, allow_pickle=False) as data:
             if "format" not in data.files or str(data["format"]) != FORMAT_NAME:
