@@ -52,6 +52,24 @@ def configure_panda(config: GameConfig) -> Any:
     return loadPrcFileData("physioquest-game", "\n".join(lines))
 
 
+
+def make_fallback_ground(render: NodePath, camera: NodePath) -> NodePath:
+    """A lit green ground and a standing eye-height camera, for when no scene can be built."""
+    cm = CardMaker("ground")
+    cm.setFrame(-20, 20, -20, 20)
+    g = render.attachNewNode(cm.generate())
+    g.setP(-90)
+    g.setColor(0.45, 0.62, 0.38, 1)
+    sun = g.attachNewNode(DirectionalLight("sun"))
+    sun.setHpr(30, -50, 0)
+    amb = g.attachNewNode(AmbientLight("amb"))
+    amb.node().setColor((0.5, 0.5, 0.55, 1))
+    render.setLight(sun)
+    render.setLight(amb)
+    camera.setPos(0, -4.5, 1.6)
+    camera.lookAt(0, 0, 1.0)
+    return g
+
 class PhysioQuestApp(ShowBase):
     CAMERA_PULL = 1.3  #: camera distance from the scene's look-at point, times the scene's
     def __init__(self, config: GameConfig, feed: Feed, plan: SessionPlan | None = None) -> None:
@@ -247,22 +265,8 @@ class PhysioQuestApp(ShowBase):
         self.log.scenes.append(name)
 
     def _make_fallback_ground(self) -> None:
-        if self._fallback_ground is not None:
-            return
-        cm = CardMaker("ground")
-        cm.setFrame(-20, 20, -20, 20)
-        g = self.render.attachNewNode(cm.generate())
-        g.setP(-90)
-        g.setColor(0.45, 0.62, 0.38, 1)
-        sun = g.attachNewNode(DirectionalLight("sun"))
-        sun.setHpr(30, -50, 0)
-        amb = g.attachNewNode(AmbientLight("amb"))
-        amb.node().setColor((0.5, 0.5, 0.55, 1))
-        self.render.setLight(sun)
-        self.render.setLight(amb)
-        self.camera.setPos(0, -4.5, 1.6)
-        self.camera.lookAt(0, 0, 1.0)
-        self._fallback_ground = g
+        if self._fallback_ground is None:
+            self._fallback_ground = make_fallback_ground(self.render, self.camera)
 
     def avatar_visible(self, on: bool) -> None:
         (self.avatar.root.show if on else self.avatar.root.hide)()

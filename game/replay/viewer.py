@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from direct.showbase.ShowBase import ShowBase
-from panda3d.core import (AmbientLight, CardMaker, ClockObject, DirectionalLight, Filename, NodePath, PNMImage,
+from panda3d.core import (ClockObject, Filename, NodePath, PNMImage,
                           loadPrcFileData)
 
 from game.avatar import Avatar
@@ -86,19 +86,8 @@ class ReplayApp(ShowBase):
             self.scene.build()
         except (ImportError, KeyError):
             self.scene = None
-            cm = CardMaker("ground")
-            cm.setFrame(-20, 20, -20, 20)
-            g = self.render.attachNewNode(cm.generate())
-            g.setP(-90)
-            g.setColor(0.45, 0.62, 0.38, 1)
-            sun = g.attachNewNode(DirectionalLight("sun"))
-            sun.setHpr(30, -50, 0)
-            amb = g.attachNewNode(AmbientLight("amb"))
-            amb.node().setColor((0.5, 0.5, 0.55, 1))
-            self.render.setLight(sun)
-            self.render.setLight(amb)
-            self.camera.setPos(0, -4.5, 1.6)
-            self.camera.lookAt(0, 0, 1.0)
+            from game.app import make_fallback_ground
+            make_fallback_ground(self.render, self.camera)
 
     def _x(self, f: float) -> float:
         """Fraction 0..1 of the session -> aspect2d x on the timeline."""
