@@ -13,10 +13,10 @@
   (x * width, -y * height, -z * width), used where a frame has no world landmarks.
 
 ``source="auto"`` (default) picks per measure from the view (see ``_choose``), falling back
-frame by frame from ``world`` to ``image3d``. ``view="auto"`` decides the view frame by frame
-from how the body faces the camera: a planar measure is read from the image while the
-camera squarely shows its plane (within about 28 degrees) and the image reading is at least
-as confident as the 3D one (limbs not foreshortened), from 3D otherwise. The definitions are documented in
+frame by frame from ``world`` to ``image3d``. ``view="auto"`` decides the view from how the
+body faces the camera, with hysteresis (``decide_views``: front or side within 25 degrees,
+kept until 35 degrees off, oblique otherwise), then reads each frame as if that view had been
+told (an oblique frame reads planar measures in 3D). The definitions are documented in
 docs/exercises.md; the virtual patient measures its ground truth with this module.
 """
 from __future__ import annotations
@@ -260,6 +260,50 @@ def facing(xyzv: np.ndarray, world: np.ndarray | None, width: float = 1.0) -> np
     return f
 
 
+#: Auto view hysteresis (cosines of the body's turn from the view): a front or side view is
+#: entered within 25 degrees of it and kept until the body turns more than 35 degrees away.
+VIEW_ENTER, VIEW_LEAVE = float(np.cos(np.radians(25.0))), float(np.cos(np.radians(35.0)))
+
+
+def decide_views(f: np.ndarray, start: str | None = None) -> list[str]:
+    """Per frame "front", "side" or "any" (oblique) from the facing ``f`` (see ``facing``),
+    causal with hysteresis; NaN keeps the previous view. ``start`` is the view before."""
+    out: list[str] = []
+    cur = start if start in ("front", "side", "any") else None
+    for x in np.asarray(f, np.float64).ravel():
+        if x == x:
+            side = float(np.sqrt(max(0.0, 1.0 - x * x)))
+            if cur == "front" and x >= VIEW_LEAVE or cur == "side" and side >= VIEW_LEAVE:
+                pass
+            elif x >= VIEW_ENTER:
+                cur = "front"
+            elif side >= VIEW_ENTER:
+                cur = "side"
+            else:
+                cur = "any"
+        out.append(cur or "any")
+    return out
+
+
+def auto_views(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0, height: int = 0,
+               start: str | None = None) -> list[str]:
+    """``decide_views`` on a series' arrays (what ``view="auto"`` uses)."""
+    W = float(width) if width > 0 and height > 0 else 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return decide_views(facing(np.asarray(xyzv, np.float64), world, W), start)
+
+
+def plane_visibility(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0,
+                     height: int = 0) -> dict[str, np.ndarray]:
+    """(T,) 0..1 per plane ("frontal", "sagittal"): how squarely the camera shows it (the
+    image view factor; 1 within ~18 degrees, 0 beyond ~45). Other planes: 1."""
+    W = float(width) if width > 0 and height > 0 else 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = facing(np.asarray(xyzv, np.float64), world, W)
+    return {"frontal": _plane_factor(f),
+            "sagittal": _plane_factor(np.sqrt(np.clip(1 - f * f, 0, 1)))}
+
+
 def _plane_factor(c: np.ndarray) -> np.ndarray:
     """Full confidence within ~18 degrees of the ideal view, none beyond ~45 degrees."""
     return np.clip((np.nan_to_num(c, nan=0.0) - 0.7) / 0.25, 0.0, 1.0)
@@ -267,8 +311,9 @@ def _plane_factor(c: np.ndarray) -> np.ndarray:
 
 def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[str],
                   view: str = "any", width: int = 0, height: int = 0,
-                  source: str = "auto") -> dict[str, Reading]:
-    """``angles`` on raw arrays: xyzv (T,33,4), world (T,33,3) or None."""
+                  source: str = "auto", view_start: str | None = None) -> dict[str, Reading]:
+    """``angles`` on raw arrays: xyzv (T,33,4), world (T,33,3) or None. ``view_start``:
+    the auto view before the first frame (live, frame by frame)."""
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     if source not in SOURCES:
@@ -328,10 +373,12 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
                     used = "image"
                 elif d.plane == "3d" or d.kind == "rotation":
                     v, c, used = three_d(d)
-                else:  # per frame: the image where the camera squarely shows the plane, else 3D
+                else:  # per frame: the image where the decided view shows the plane, else 3D
+                    if "views" not in fac:
+                        fac["views"] = np.array(auto_views(xyzv, world, width, height, view_start))
                     vi, ci = image(d)
                     v3, c3, u3 = three_d(d)
-                    use_img = (plane_factor(d.plane) >= 0.5) & (ci >= c3)
+                    use_img = fac["views"] == ("front" if d.plane == "frontal" else "side")
                     v, c = np.where(use_img, vi, v3), np.where(use_img, ci, c3)
                     used = "image" if use_img.all() else (u3 if not use_img.any() else "image+" + u3)
                 c = np.where(np.isfinite(v), np.clip(c, 0.0, 1.0), 0.0)
@@ -360,8 +407,9 @@ def angles(series: PoseSeries, names: Iterable[str], view: str = "any",
 
 
 def frame_angles(frame: PoseFrame, names: Iterable[str], view: str = "any", width: int = 0,
-                 height: int = 0, source: str = "auto") -> dict[str, tuple[float, float]]:
+                 height: int = 0, source: str = "auto",
+                 view_start: str | None = None) -> dict[str, tuple[float, float]]:
     """The same measures for one live frame: name -> (value, confidence)."""
     world = None if frame.world is None else frame.world[None]
-    r = angles_arrays(frame.xyzv[None], world, names, view, width, height, source)
+    r = angles_arrays(frame.xyzv[None], world, names, view, width, height, source, view_start)
     return {k: (float(v.value_deg[0]), float(v.confidence[0])) for k, v in r.items()}

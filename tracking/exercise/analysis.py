@@ -152,9 +152,12 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
     for i, m in zip(idx, med):
         hold.update(float(t[i]), m >= inside)
     mi = tr._mon_idx[tr.channels.index(ch)]
+    vis = tr._fault_visibility(series.xyzv, series.world, tr.width, tr.height, series.meta.backend)
     for mon, j in zip(ch.monitors, mi):
         name = tr.names[j]
         fv, fc = r[name].value_deg, r[name].confidence
+        if vis and name in vis:  # judged only where the camera shows the measure's plane
+            fc = fc * vis[name]
         first = np.flatnonzero(np.isfinite(fv) & (fc >= MIN_CONFIDENCE))
         if first.size:
             mon.rest(float(fv[first[0]]), float(fc[first[0]]))

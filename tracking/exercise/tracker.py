@@ -19,12 +19,17 @@ from tracking.exercise.faults import FaultMonitor
 from tracking.exercise.reps import MOVING, RepDetector, RepParams
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
-from tracking.kinematics import angles_arrays, frame_angles
+from tracking.kinematics import angles_arrays, auto_views, frame_angles, plane_visibility
 from tracking.series import PoseFrame, PoseSeries
 
 SIDE = {"l": "left", "r": "right"}
 MIN_CONFIDENCE = 0.3
 TARGET_KEYS = ("target", "reps", "hold_s")
+#: Backends whose depth is measured (depth cameras) or known (the virtual patient's exact 3D
+#: points), not guessed from one image: their faults are judged from any view. For the others
+#: (MediaPipe) a planar fault measure is judged only while the camera shows its plane: its
+#: confidence x ``plane_visibility`` must reach MIN_CONFIDENCE (the view within ~40 degrees).
+DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient")
 
 
 @dataclass
@@ -87,6 +92,10 @@ class ExerciseTracker:
         self._mon_idx = [[pos[m.angle] for m in c.monitors] for c in self.channels]
         #: side -> (value, confidence) of the primary angle in the latest frame (for a HUD)
         self.last_primary: dict[str, tuple[float, float]] = {}
+        #: fault measures judged only where the camera shows their plane: name -> plane
+        self._gated = {n: ANGLES[n].plane for c in self.channels for m in c.monitors
+                       for n in (m.angle,) if ANGLES[n].plane in ("frontal", "sagittal")}
+        self._view_now: str | None = None  # the live auto view (hysteresis state)
         self.reps: list[RepResult] = []
         self.events: list[Event] = []
         self._set_counts: dict[str, int] = {}
@@ -127,22 +136,43 @@ class ExerciseTracker:
         return _Channel(SIDE.get(code, ""), names, RepDetector(self.params), monitors)
 
     # -- streaming ------------------------------------------------------------------------
-    def step(self, frame: PoseFrame) -> list[Event]:
-        """Feed one live frame; returns the events it caused (often none)."""
+    def step(self, frame: PoseFrame, backend: str = "") -> list[Event]:
+        """Feed one live frame; returns the events it caused (often none). ``backend``: the
+        series' pose backend (``SeriesMeta.backend``; depth cameras judge faults from any view)."""
+        world = None if frame.world is None else frame.world[None]
+        prev = self._view_now
+        if self.view == "auto":
+            self._view_now = auto_views(frame.xyzv[None], world, self.width, self.height, prev)[-1]
         if frame.flags & 1:  # FLAG_PERSON_SWITCH: not this patient's movement
             vals = {n: (float("nan"), 0.0) for n in self.names}
+            vis = None
         else:
-            vals = frame_angles(frame, self.names, self.view, self.width, self.height)
-        return self.step_values(frame.t_ms / 1000.0, vals)
-
-    def step_values(self, t_s: float, vals: Mapping[str, tuple[float, float]]) -> list[Event]:
-        """Feed one frame's measures ({name: (value, confidence)}); returns its events."""
+            vals = frame_angles(frame, self.names, self.view, self.width, self.height,
+                                view_start=prev)
+            vis = self._fault_visibility(frame.xyzv[None], world, self.width, self.height, backend)
         V = [(vals[n][0],) for n in self.names]
         C = [(vals[n][1],) for n in self.names]
-        return self._step(t_s, 0, V, C)
+        CF = [(vals[n][1] * float(vis[n][0]),) if vis and n in vis else c
+              for n, c in zip(self.names, C)]
+        return self._step(frame.t_ms / 1000.0, 0, V, C, CF)
 
-    def _step(self, t_s: float, i: int, V: list, C: list) -> list[Event]:
-        """One frame: ``V[j][i]``, ``C[j][i]`` are value and confidence of ``self.names[j]``."""
+    def step_values(self, t_s: float, vals: Mapping[str, tuple[float, float]]) -> list[Event]:
+        """Feed one frame's measures ({name: (value, confidence)}); returns its events.
+        (No view gating of faults here: the confidences are taken as given.)"""
+        V = [(vals[n][0],) for n in self.names]
+        C = [(vals[n][1],) for n in self.names]
+        return self._step(t_s, 0, V, C, C)
+
+    def _fault_visibility(self, xyzv, world, w: int, h: int, backend: str) -> dict | None:
+        """Per gated fault measure, the (T,) factor on its confidence (None: no gating)."""
+        if not self._gated or backend in DEPTH_BACKENDS:
+            return None
+        pv = plane_visibility(xyzv, world, w, h)
+        return {n: pv[plane] for n, plane in self._gated.items()}
+
+    def _step(self, t_s: float, i: int, V: list, C: list, CF: list) -> list[Event]:
+        """One frame: ``V[j][i]``, ``C[j][i]`` are value and confidence of ``self.names[j]``;
+        ``CF[j][i]`` the confidence its fault rules use."""
         events: list[Event] = []
         for ch, idx, midx in zip(self.channels, self._prim_idx, self._mon_idx):
             if len(idx) == 1:
@@ -170,13 +200,13 @@ class ExerciseTracker:
                     m.begin()
             if det.state == MOVING:
                 for m, j in zip(ch.monitors, midx):
-                    if m.update(t_s, V[j][i], C[j][i]):
+                    if m.update(t_s, V[j][i], CF[j][i]):
                         r = m.rule
                         events.append(FormFault(t_s, m.side, r.name, r.cue, r.severity,
                                                 round(float(m.worst), 1), r.limit))
             else:
                 for m, j in zip(ch.monitors, midx):
-                    m.rest(V[j][i], C[j][i])
+                    m.rest(V[j][i], CF[j][i])
             if out.hold_progress:
                 events.append(HoldProgress(t_s, ch.side, round(det.hold.elapsed_s, 2), self.hold_s))
             if out.hold_completed:
@@ -218,13 +248,18 @@ class ExerciseTracker:
         switch = (series.flags & 1).astype(bool)
         cols = {n: (np.where(switch, np.nan, r.value_deg).tolist(), np.where(switch, 0.0, r.confidence).tolist())
                 for n, r in readings.items()}
+        vis = self._fault_visibility(series.xyzv, series.world, w, h, series.meta.backend) \
+            if len(series) else None
+        fcols = {n: (np.where(switch, 0.0, readings[n].confidence * vis[n]).tolist()
+                     if vis and n in vis else cols[n][1]) for n in readings}
         t = (series.t_ms / 1000.0).tolist()
         V = [cols[n][0] for n in self.names] if cols else []
         C = [cols[n][1] for n in self.names] if cols else []
+        CF = [fcols[n] for n in self.names] if cols else []
         events: list[Event] = []
         step = self._step
         for i, ts in enumerate(t):
-            e = step(ts, i, V, C)
+            e = step(ts, i, V, C, CF)
             if e:
                 events.extend(e)
         return events
