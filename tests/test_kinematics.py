@@ -159,3 +159,18 @@ def test_arm_and_rotation_measures():
     _check(s, "thigh_elevation_l", np.clip(RAMP, 0, 90), "auto", 1.0)
     _check(s, "pelvis_rotation", 30, "auto", 1.0)
     _check(s, "trunk_rotation", 30, "auto", 1.0)
+
+
+def test_auto_view_hysteresis_and_near_side():
+    from tracking.kinematics import decide_views, near_side
+    c = np.cos(np.radians([0, 20, 30, 40, 30, 20, 0, 50, 70, 60, 50, 40]))  # turn from front
+    assert decide_views(c) == ["front", "front", "front", "any", "any", "front", "front",
+                               "any", "side", "side", "any", "any"]
+    assert decide_views([np.nan, 0.0]) == ["any", "side"]
+    assert decide_views([0.85], start="front") == ["front"] and decide_views([0.85]) == ["any"]
+    # side-on: a side-told reading and the auto reading agree (the image-plane angle)
+    s = pose_series(T, {"knee_flexion_l": RAMP, "knee_flexion_r": RAMP}, yaw_deg=90)
+    auto = angles(s, ["knee_flexion_l"], "auto")["knee_flexion_l"]
+    told = angles(s, ["knee_flexion_l"], "side")["knee_flexion_l"]
+    assert auto.source == "image" and np.allclose(auto.value_deg, told.value_deg)
+    assert set(near_side(s.xyzv, s.world)) <= {-1.0, 1.0}

@@ -119,6 +119,10 @@ _DEFS: list[AngleDef] = [
     AngleDef("hip_height", "hip_height", "vertical", (L.LEFT_ANKLE, L.RIGHT_ANKLE), "",
              "hip height: mid-ankle to mid-hip vertical distance, percent of torso length",
              "pct", "hip_height"),
+    AngleDef("hip_height_sw", "hip_height_sw", "frontal", (L.LEFT_ANKLE, L.RIGHT_ANKLE), "",
+             "hip height in shoulder widths: mid-ankle to mid-hip vertical distance, percent of "
+             "the shoulder line's length (front-view squats: the shoulder line, unlike the torso, "
+             "does not shorten as the trunk leans forward)", "pct", "hip_height_sw"),
     AngleDef("stance_width", "stance_width", "frontal", (L.LEFT_ANKLE, L.RIGHT_ANKLE), "",
              "stance width: side-to-side distance between the ankles, percent of hip width",
              "pct", "stance_width"),

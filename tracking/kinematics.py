@@ -203,6 +203,10 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
     elif k == "hip_height":
         ank = 0.5 * (P[:, pts[0]] + P[:, pts[1]])
         v = 100.0 * _dot(g.mid_hip - ank, g.G) / g.torso
+    elif k == "hip_height_sw":
+        ank = 0.5 * (P[:, pts[0]] + P[:, pts[1]])
+        shw = np.linalg.norm(P[:, L.LEFT_SHOULDER] - P[:, L.RIGHT_SHOULDER], axis=-1)
+        v = 100.0 * _dot(g.mid_hip - ank, g.G) / shw
     elif k == "stance_width":
         lat = _unit(g.lat_h)
         hipw = np.abs(_dot(P[:, L.LEFT_HIP] - P[:, L.RIGHT_HIP], lat))
@@ -291,6 +295,20 @@ def auto_views(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0, heigh
     W = float(width) if width > 0 and height > 0 else 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
         return decide_views(facing(np.asarray(xyzv, np.float64), world, W), start)
+
+
+def near_side(xyzv: np.ndarray, world: np.ndarray | None) -> np.ndarray:
+    """(T,) 1 where the patient's left side is nearer the camera, -1 the right, 0 unknown
+    (from the depth of the lateral axis: world landmarks, else the image's relative z)."""
+    torso = list(_TRUNK)
+
+    def depth(p: np.ndarray) -> np.ndarray:
+        return (p[:, 0, 2] - p[:, 1, 2]) + (p[:, 2, 2] - p[:, 3, 2])  # z away from the camera
+    z = depth(np.asarray(xyzv, np.float64)[:, torso, :3])
+    if world is not None:
+        zw = depth(np.asarray(world, np.float64)[:, torso])
+        z = np.where(np.isfinite(zw), zw, z)
+    return -np.sign(np.nan_to_num(z, nan=0.0))
 
 
 def plane_visibility(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0,

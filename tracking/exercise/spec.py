@@ -91,6 +91,9 @@ class ExerciseSpec:
     cues: tuple[str, ...] = ()
     faults: tuple[FaultRule, ...] = ()
     path: str = field(default="", compare=False)
+    #: the measure counted instead when the camera faces the patient (e.g. a squat's hip
+    #: height: the knee angle cannot be read from the front); None: always ``primary``
+    front_primary: PrimaryAngle | None = None
 
     @property
     def is_hold(self) -> bool:
@@ -103,7 +106,7 @@ class ExerciseSpec:
 
 
 _TOP = {"id", "name", "category", "position", "view", "sides", "primary", "tempo", "hold_s",
-        "reps", "scene", "description", "cues", "faults"}
+        "reps", "scene", "description", "cues", "faults", "front_primary"}
 _PRIMARY = {"angle", "start", "target", "min_range", "tolerance", "direction"}
 _TEMPO = {"up_s", "down_s"}
 _FAULT = {"name", "angle", "comparison", "limit", "cue", "severity", "min_duration_s", "side",
@@ -162,20 +165,12 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
     sid = r.get(data, "id", str)
     if not sid or not all(c.islower() or c.isdigit() or c == "_" for c in sid):
         raise r.fail("id", f"{sid!r} must be lower-case letters, digits and underscores")
-    p = r.get(data, "primary", dict)
-    r.check_keys(p, _PRIMARY, "primary.")
-    start, target = r.get(p, "start", float, "primary."), r.get(p, "target", float, "primary.")
-    if start == target:
-        raise r.fail("primary.target", "must differ from primary.start")
-    min_range = r.positive(r.get(p, "min_range", float, "primary."), "primary.min_range")
-    if min_range > abs(target - start):
-        raise r.fail("primary.min_range", f"{min_range} is more than the start-target span {abs(target - start)}")
-    primary = PrimaryAngle(r.angle(p, "angle", "primary."), start, target, min_range,
-                           r.positive(r.get(p, "tolerance", float, "primary.", 10.0), "primary.tolerance"))
-    if "direction" in p:
-        d = r.choice(p, "direction", ("increase", "decrease"), "primary.")
-        if d != primary.direction:
-            raise r.fail("primary.direction", f"{d!r} contradicts start {start} -> target {target}")
+    primary = _primary(r, r.get(data, "primary", dict), "primary")
+    front_primary = None
+    if "front_primary" in data:
+        front_primary = _primary(r, r.get(data, "front_primary", dict), "front_primary")
+        if front_primary.angle in SIDED and front_primary.angle not in ANGLES:
+            raise r.fail("front_primary.angle", f"{front_primary.angle!r} is sided: use an unsided measure")
     t = r.get(data, "tempo", dict, "", {})
     r.check_keys(t, _TEMPO, "tempo.")
     tempo = Tempo(r.positive(r.get(t, "up_s", float, "tempo.", 2.0), "tempo.up_s"),
@@ -185,6 +180,8 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
         pass  # e.g. trunk_lateral_lean: the unsided (signed) version is used
     elif primary.angle not in SIDED and sides != "bilateral":
         raise r.fail("sides", f"{sides!r} needs a sided primary angle; {primary.angle!r} is not sided")
+    if front_primary is not None and sides != "bilateral":
+        raise r.fail("front_primary", f"needs sides = 'bilateral' (an unsided measure), not {sides!r}")
     faults = []
     names = set()
     raw_faults = r.get(data, "faults", list, "", [])
@@ -222,7 +219,25 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
         position=r.choice(data, "position", POSITIONS), view=r.choice(data, "view", VIEWS),
         sides=sides, primary=primary, tempo=tempo, hold_s=hold_s, reps=reps,
         scene=r.choice(data, "scene", SCENES), description=r.get(data, "description", str),
-        cues=tuple(cues), faults=tuple(faults), path=path)
+        cues=tuple(cues), faults=tuple(faults), path=path, front_primary=front_primary)
+
+
+def _primary(r: "_Reader", p: dict[str, Any], pre: str) -> PrimaryAngle:
+    """A [primary] (or [front_primary]) table."""
+    r.check_keys(p, _PRIMARY, pre + ".")
+    start, target = r.get(p, "start", float, pre + "."), r.get(p, "target", float, pre + ".")
+    if start == target:
+        raise r.fail(pre + ".target", "must differ from primary.start")
+    min_range = r.positive(r.get(p, "min_range", float, pre + "."), pre + ".min_range")
+    if min_range > abs(target - start):
+        raise r.fail(pre + ".min_range", f"{min_range} is more than the start-target span {abs(target - start)}")
+    primary = PrimaryAngle(r.angle(p, "angle", pre + "."), start, target, min_range,
+                           r.positive(r.get(p, "tolerance", float, pre + ".", 10.0), pre + ".tolerance"))
+    if "direction" in p:
+        d = r.choice(p, "direction", ("increase", "decrease"), pre + ".")
+        if d != primary.direction:
+            raise r.fail(pre + ".direction", f"{d!r} contradicts start {start} -> target {target}")
+    return primary
 
 
 def load_spec(path: str | Path) -> ExerciseSpec:

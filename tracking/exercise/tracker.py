@@ -7,7 +7,7 @@ offline results agree frame for frame.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -19,7 +19,7 @@ from tracking.exercise.faults import FaultMonitor
 from tracking.exercise.reps import MOVING, RepDetector, RepParams
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
-from tracking.kinematics import angles_arrays, auto_views, frame_angles, plane_visibility
+from tracking.kinematics import angles_arrays, auto_views, frame_angles, near_side, plane_visibility
 from tracking.series import PoseFrame, PoseSeries
 
 SIDE = {"l": "left", "r": "right"}
@@ -29,7 +29,7 @@ TARGET_KEYS = ("target", "reps", "hold_s")
 #: points), not guessed from one image: their faults are judged from any view. For the others
 #: (MediaPipe) a planar fault measure is judged only while the camera shows its plane: its
 #: confidence x ``plane_visibility`` must reach MIN_CONFIDENCE (the view within ~40 degrees).
-DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient")
+DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthetic")
 
 
 @dataclass
@@ -64,6 +64,11 @@ class ExerciseTracker:
                  side: str | None = None) -> None:
         """``side`` ("left"/"right") tracks only that side of a sided exercise (e.g. the
         current set of a "both" exercise); None tracks the sides the spec names."""
+        self._init_args = (spec, targets, width, height, view, side)
+        #: auto view and a front_primary: which primary is settled at the first front/side frame
+        self._primary_pending = view in (None, "auto") and spec.front_primary is not None
+        if view == "front" and spec.front_primary is not None:
+            spec, targets = self._front(spec, targets)
         self.spec = spec
         if side not in (None, "left", "right"):
             raise ValueError(f"side must be left, right or None, got {side!r}")
@@ -102,6 +107,28 @@ class ExerciseTracker:
         self._set_index = 1
 
     # -- construction ---------------------------------------------------------------------
+    @staticmethod
+    def _front(spec: ExerciseSpec, targets: Mapping[str, Any] | None) -> tuple[ExerciseSpec, dict]:
+        """The spec counted from the front: its front_primary (a patient's target in the
+        primary's units no longer applies)."""
+        assert spec.front_primary is not None
+        return (replace(spec, primary=spec.front_primary),
+                {k: v for k, v in (targets or {}).items() if k != "target"})
+
+    def _settle_primary(self, view: str) -> None:
+        """At the first frame seen squarely from the front or side, keep the primary (side) or
+        switch to the front_primary (front); only before any event."""
+        if view not in ("front", "side") or self.events:
+            self._primary_pending = self._primary_pending and not self.events
+            return
+        self._primary_pending = False
+        if view == "front":
+            spec, targets, width, height, _, side = self._init_args
+            spec, targets = self._front(spec, targets)
+            state = self._view_now
+            self.__init__(spec, targets, width, height, "auto", side)  # type: ignore[misc]
+            self._primary_pending, self._view_now = False, state
+
     @staticmethod
     def _any_name(name: str) -> str:
         return name if name in ANGLES else SIDED[name][0]
@@ -143,6 +170,8 @@ class ExerciseTracker:
         prev = self._view_now
         if self.view == "auto":
             self._view_now = auto_views(frame.xyzv[None], world, self.width, self.height, prev)[-1]
+            if self._primary_pending:
+                self._settle_primary(self._view_now)
         if frame.flags & 1:  # FLAG_PERSON_SWITCH: not this patient's movement
             vals = {n: (float("nan"), 0.0) for n in self.names}
             vis = None
@@ -154,7 +183,9 @@ class ExerciseTracker:
         C = [(vals[n][1],) for n in self.names]
         CF = [(vals[n][1] * float(vis[n][0]),) if vis and n in vis else c
               for n, c in zip(self.names, C)]
-        return self._step(frame.t_ms / 1000.0, 0, V, C, CF)
+        view = self._view_now if self.view == "auto" else self.view
+        near = (near_side(frame.xyzv[None], world).tolist() if view == "side" else [0.0])
+        return self._step(frame.t_ms / 1000.0, 0, V, C, CF, near)
 
     def step_values(self, t_s: float, vals: Mapping[str, tuple[float, float]]) -> list[Event]:
         """Feed one frame's measures ({name: (value, confidence)}); returns its events.
@@ -170,11 +201,15 @@ class ExerciseTracker:
         pv = plane_visibility(xyzv, world, w, h)
         return {n: pv[plane] for n, plane in self._gated.items()}
 
-    def _step(self, t_s: float, i: int, V: list, C: list, CF: list) -> list[Event]:
+    def _step(self, t_s: float, i: int, V: list, C: list, CF: list,
+              near: list | None = None) -> list[Event]:
         """One frame: ``V[j][i]``, ``C[j][i]`` are value and confidence of ``self.names[j]``;
-        ``CF[j][i]`` the confidence its fault rules use."""
+        ``CF[j][i]`` the confidence its fault rules use; ``near[i]`` 1/-1 when the left/right
+        side faces a side camera (a bilateral primary then reads that side only), else 0."""
         events: list[Event] = []
         for ch, idx, midx in zip(self.channels, self._prim_idx, self._mon_idx):
+            if len(idx) == 2 and near is not None and near[i]:
+                idx = (idx[0] if near[i] > 0 else idx[1],)  # the far limb is hidden: near side only
             if len(idx) == 1:
                 v, c = V[idx[0]][i], C[idx[0]][i]
             else:
@@ -256,10 +291,21 @@ class ExerciseTracker:
         V = [cols[n][0] for n in self.names] if cols else []
         C = [cols[n][1] for n in self.names] if cols else []
         CF = [fcols[n] for n in self.names] if cols else []
+        views = auto_views(series.xyzv, series.world, w, h) if self.view == "auto" \
+            else [self.view] * len(series)
+        if self._primary_pending:  # as live: settled at the first square view, from there on
+            k = next((i for i, v in enumerate(views) if v != "any"), None)
+            if k is not None:
+                self._settle_primary(views[k])
+                if self.spec.primary is self.spec.front_primary:
+                    return self.run_series(series.slice(k, len(series)))
+        side_on = np.array([v == "side" for v in views], bool)
+        near = np.where(side_on, near_side(series.xyzv, series.world), 0.0).tolist() \
+            if len(series) else []
         events: list[Event] = []
         step = self._step
         for i, ts in enumerate(t):
-            e = step(ts, i, V, C, CF)
+            e = step(ts, i, V, C, CF, near)
             if e:
                 events.extend(e)
         return events
