@@ -87,7 +87,7 @@ def part_vp(markdown: bool) -> str:
             errs, roms = [], []
             for t in truth.reps:
                 r = match(t, res.reps)
-                if r is not None:
+                if r is not None and abs(r.target_deg - spec.primary.target) < 1e-6:
                     errs.append(abs(r.peak_deg - t.peak_deg))
                     roms.append(abs(r.rom_deg - t.rom_deg))
             peak_all[label] += errs
