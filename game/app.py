@@ -53,6 +53,18 @@ def configure_panda(config: GameConfig) -> Any:
 
 
 
+
+def open_showbase(base: ShowBase, offscreen: bool) -> None:
+    """``ShowBase.__init__`` with a one-line error when no window can be opened."""
+    try:
+        ShowBase.__init__(base, windowType="offscreen" if offscreen else None)
+    except Exception as exc:  # Panda3D raises a bare Exception for this
+        if "Could not open window" not in str(exc):
+            raise
+        raise PhysioQuestError(
+            "could not open a window (no display found). Run it from a desktop session, or "
+            "add --offscreen (with --screenshots DIR to see what it shows)") from None
+
 def make_fallback_ground(render: NodePath, camera: NodePath) -> NodePath:
     """A lit green ground and a standing eye-height camera, for when no scene can be built."""
     cm = CardMaker("ground")
@@ -74,7 +86,7 @@ class PhysioQuestApp(ShowBase):
     CAMERA_PULL = 1.3  #: camera distance from the scene's look-at point, times the scene's
     def __init__(self, config: GameConfig, feed: Feed, plan: SessionPlan | None = None) -> None:
         self._prc_page = configure_panda(config)
-        ShowBase.__init__(self, windowType="offscreen" if config.offscreen else None)
+        open_showbase(self, config.offscreen)
         self.settings = config
         self.feed = feed
         self.disableMouse()

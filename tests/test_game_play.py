@@ -82,6 +82,14 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, args, words) -> None:
     assert words in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.skipif(bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")),
+                    reason="a display is present: a window would open")
+def test_no_display_without_offscreen_is_one_line_exit_2(tmp_path: Path) -> None:
+    r = play("--demo", "--no-record", tmp=tmp_path)
+    assert r.returncode == 2
+    assert "could not open a window" in r.stderr and "Traceback" not in r.stderr
+
+
 @pytest.mark.slow
 def test_video_file_plays_as_live_input(tmp_path: Path, shared_data) -> None:
     """A real clip through the live pipeline (MediaPipe): the game runs until the clip ends."""

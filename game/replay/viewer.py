@@ -45,7 +45,8 @@ class ReplayApp(ShowBase):
         if offscreen:
             lines.append("window-type offscreen")
         loadPrcFileData("physioquest-replay", "\n".join(lines))
-        ShowBase.__init__(self, windowType="offscreen" if offscreen else None)
+        from game.app import open_showbase
+        open_showbase(self, offscreen)
         self.disableMouse()
         self.model = model
         self.play = Playback(model)
