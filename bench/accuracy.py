@@ -15,7 +15,7 @@
    cached in out/bench/), counted by the engine with the matching spec (or the generic
    counter where no spec fits) against the labelled counts.
 5. uiprmd: ROC AUC per movement of the engine score, correct vs incorrect UI-PRMD repetitions
-   (H8's tracking.importers.uiprmd_eval), tuning subjects 1-4 and held-out subjects 5-6.
+   (tracking.importers.uiprmd_eval), tuning subjects 1-4 and held-out subjects 5-6.
 6. cost: scoring time on one core: offline analyze_series on a 5-minute series and the live
    tracker's per-frame step, as multiples of real time.
 """

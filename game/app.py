@@ -187,7 +187,7 @@ class PhysioQuestApp(ShowBase):
             self.feed.set_activity(activity, self.t)
 
     def demo_camera(self, on: bool) -> None:
-        """The demo's camera picture rendered with H7's figure (a person moving in a room,
+        """The demo's camera picture rendered with the figure (a person moving in a room,
         drawn in an offscreen buffer with every game frame) while ``on``; else the drawn
         stand-in."""
         if not isinstance(self.feed, DemoFeed):

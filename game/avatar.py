@@ -61,7 +61,7 @@ def world_to_panda(world: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=32)
 def _target_pose(exercise_id: str, excursion: float, side: str | None) -> np.ndarray | None:
-    """Body-frame points of H3's virtual patient at the peak of one repetition."""
+    """Body-frame points of the virtual patient at the peak of one repetition."""
     try:
         from tracking.virtual_patient.generate import generate
         _, truth = generate(exercise_id, reps=1, rom_deg=excursion, side=side)
@@ -196,7 +196,7 @@ def world_to_body(world: np.ndarray) -> np.ndarray:
 
 
 class Avatar:
-    """The live figure (H7's clothed humanoid when every landmark is known, else a stick
+    """The live figure (the clothed humanoid when every landmark is known, else a stick
     figure), warning-coloured markers on the joints of the faults seen, and the translucent
     target ghost; all under ``parent`` (e.g. the scene's root so the scene's lights shade it)."""
 

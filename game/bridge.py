@@ -1,6 +1,6 @@
 """Tracking results -> game events. The game (HUD, feedback, scenes, recorder) only sees these.
 
-``Bridge.step(frame, t_s)`` feeds one PoseFrame to the exercise tracker (H2's streaming
+``Bridge.step(frame, t_s)`` feeds one PoseFrame to the exercise tracker (the engine's streaming
 ``ExerciseTracker`` for the exercise's spec) and answers with game events; it adds presence
 events (the patient left / came back) for the automatic pause.
 """
@@ -33,7 +33,7 @@ class RepCompleted:
     stars: int
     reasons: tuple[str, ...] = ()
     side: str = ""
-    result: Any = None  #: H2's RepResult (for the recorder), when the engine made it
+    result: Any = None  #: the engine's RepResult (for the recorder), when the engine made it
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def torso_visible(frame: PoseFrame, min_vis: float = 0.5) -> bool:
         (seen(L.LEFT_HIP) or seen(L.RIGHT_HIP))
 
 
-# -- H2's exercise engine, wrapped for the game --------------------------------------------
+# -- the exercise engine, wrapped for the game --------------------------------------------
 SEVERITY_PRIORITY = {"major": 1, "moderate": 2, "minor": 3}
 
 
@@ -100,7 +100,7 @@ def _finite_mean(vals: list[float]) -> float:
 
 @dataclass
 class SpecTracker:
-    """H2's streaming ``ExerciseTracker`` for one set (one side of a "both" exercise), plus
+    """The engine's streaming ``ExerciseTracker`` for one set (one side of a "both" exercise), plus
     what the HUD needs each frame: the primary angle and the faults active now (a FormFault
     from the engine has already persisted its minimum time; it stays active ``fault_hold_s``).
     """

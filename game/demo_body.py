@@ -1,4 +1,4 @@
-"""A small kinematic body for the demo patient and the tests (until/alongside H3's virtual patient).
+"""A small kinematic body for the demo patient and the tests (alongside the virtual patient).
 
 ``body_points(pose)`` places the 33 BlazePose landmarks in the body frame (metres, +y up,
 the patient faces +z, +x = patient's left, origin on the floor between the feet) for a few

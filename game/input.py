@@ -59,7 +59,7 @@ HANDS_UP = {"shoulder_abduction": 170.0, "elbow_flexion": 90.0, "shoulder_rotati
 
 
 class DemoPatient:
-    """H3's kinematic body and front camera: poses for the demo's gestures and H3's
+    """The kinematic body and front camera: poses for the demo's gestures and the
     generated exercise movements (cached per exercise, side and faults)."""
 
     def __init__(self) -> None:
@@ -79,7 +79,7 @@ class DemoPatient:
                          self.camera.world_landmarks(pts)[0].astype(np.float32), 0, index)
 
     def movement(self, a: Activity) -> Any:
-        """(PoseSeries, Truth) of H3's generator for the activity's exercise."""
+        """(PoseSeries, Truth) of the generator for the activity's exercise."""
         key = (a.exercise, a.side, a.fault_every, a.reps)
         if key not in self._moves:
             from tracking.exercise.library import get_spec
@@ -114,7 +114,7 @@ class DemoFeed:
 
     name = "virtual patient"
     is_demo = True
-    size = (640, 480)  #: H3's camera (and generator) picture size
+    size = (640, 480)  #: the camera (and generator) picture size
 
     def __init__(self, image_size: tuple[int, int] = (192, 108), image_every_s: float = 0.1) -> None:
         self.patient = DemoPatient()
@@ -125,7 +125,7 @@ class DemoFeed:
         self._last_image: tuple[float, np.ndarray] | None = None
         self._index = 0
         self.points: np.ndarray | None = None  #: body-frame points of the newest frame
-        self.renderer: Any = None  #: H7's PatientInset: the camera picture shows a person
+        self.renderer: Any = None  #: the PatientInset: the camera picture shows a person
 
     def set_activity(self, activity: Activity, t_s: float) -> None:
         if activity != self.activity:
@@ -185,7 +185,7 @@ def cameras_present() -> list[str]:
 
 
 class LiveFeed:
-    """The live tracking pipeline (H1's ``LivePipeline``: capture and pose inference on
+    """The live tracking pipeline (``LivePipeline``: capture and pose inference on
     their own threads; ``latest()`` never blocks). A frame is handed on once; between new
     results the sample's frame is None (no news) and the last picture stays.
     Inference runs at a lower CPU priority so that rendering stays fluid on a machine

@@ -100,7 +100,7 @@ def _unknown(d: dict, known: set[str], path: tuple) -> None:
 
 
 def _default_specs() -> Callable[[str], Any] | None:
-    """Exercise lookup through H2's library; None if the library cannot be loaded."""
+    """Exercise lookup through the engine's library; None if the library cannot be loaded."""
     try:
         from tracking.exercise.library import library
         lib = library()
@@ -157,7 +157,7 @@ def _exercise(d: Any, i: int, lookup: Callable[[str], Any] | None, known_ids: li
 
 
 def parse_plan(text: str, source: str | Path = "<plan>", specs: Callable[[str], Any] | None | bool = True) -> Plan:
-    """Validate plan TOML ``text``; ``specs``: exercise lookup (True: H2's library, None: skip)."""
+    """Validate plan TOML ``text``; ``specs``: exercise lookup (True: the engine's library, None: skip)."""
     src = str(source)
     try:
         data = tomllib.loads(text)
@@ -239,7 +239,7 @@ def stored_plan(store: Any, plan_id: str | None) -> Plan | None:
 
 
 def targets(e: PlanExercise) -> dict[str, float]:
-    """The plan's targets in the form H2's tracker takes (``{"target", "reps", "hold_s"}``)."""
+    """The plan's targets in the form the engine's tracker takes (``{"target", "reps", "hold_s"}``)."""
     out: dict[str, float] = {"reps": e.reps}
     if e.target_angle_deg is not None:
         out["target"] = e.target_angle_deg

@@ -1,4 +1,4 @@
-"""Shared test fixtures (owned by H1; others may use them).
+"""Shared test fixtures.
 
 - ``shared_data``: Path of ``../shared/data`` (the real recordings); the test is skipped
   cleanly when that folder is missing. ``shared_data_path(*parts)`` does the same outside

@@ -54,7 +54,7 @@ def test_states_by_keys_gestures_and_auto_pause() -> None:
             app.taskMgr.step()
         assert check.inset.frames_shown >= 1  # the camera picture is shown...
         tex = check.inset.tex
-        assert (tex.getXSize(), tex.getYSize()) == (256, 144)  # ...rendered by H7's figure
+        assert (tex.getXSize(), tex.getYSize()) == (256, 144)  # ...rendered by the figure
         step_until(app, lambda: app.flow.state == "PainCheck", 10)  # the check passes by itself
         assert app.feed.renderer is None  # released once the check is done
         assert app.log.states[:3] == ["PatientChoice", "CameraCheck", "PainCheck"]
@@ -139,7 +139,7 @@ def test_form_fault_shows_one_steady_cue_and_marks_joints() -> None:
         assert changes <= 4  # appears and goes, no flicker
         assert marked
         assert not app.avatar.ghost.root.isHidden()  # the target ghost is shown
-        assert app.avatar.used_body  # H7's clothed figure, not the stick figure
+        assert app.avatar.used_body  # the clothed figure, not the stick figure
         assert app.log.cues and app.sounds.played.count("warning") == len(app.log.cues)
 
 

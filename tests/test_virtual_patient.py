@@ -74,7 +74,7 @@ def _fault_excess(spec, truth, rule, sides, rep):
 
 
 #: The ten UI-PRMD exercises carry graded fault tiers tuned to rank UI-PRMD repetitions
-#: (H8): their mildest tiers may fire on a clean repetition by design, so only the other
+#: their mildest tiers may fire on a clean repetition by design, so only the other
 #: exercises must show no fault at all when performed cleanly.
 GRADED = set(UIPRMD_MOVEMENTS.values())
 

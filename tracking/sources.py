@@ -7,7 +7,7 @@ A source is opened when it is constructed (bad input fails there, as an ``InputE
         for frame in src:                      # Frame(image_bgr, t_ms, index)
             ...
 
-``FrameSource`` is the interface every source implements (H7's rendered virtual patient
+``FrameSource`` is the interface every source implements (the rendered virtual patient
 too): subclass it and implement ``read()`` (next ``Frame`` or ``None`` at the end) and
 ``close()``; set ``name``, ``fps``, ``size`` and ``is_live`` in ``__init__``.
 

@@ -21,7 +21,7 @@ def register(subparsers: Any) -> None:
 
 
 def score_series(series: Any, exercise: str, source: str) -> dict[str, Any]:
-    """H2's ``analyze_series`` as a JSON-ready dict; nobody in the series -> InputError."""
+    """The engine's ``analyze_series`` as a JSON-ready dict; nobody in the series -> InputError."""
     from tracking.errors import InputError
     from tracking.exercise.analysis import analyze_series
 

@@ -1,4 +1,4 @@
-"""Re-score a recorded session's landmarks through the scoring engine (H2's analyze_series)
+"""Re-score a recorded session's landmarks through the scoring engine (analyze_series)
 and compare with what was recorded live."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class Rescored:
     rescored_reps: int
     recorded_mean_score: float | None
     rescored_mean_score: float | None
-    rescored: tuple[Any, ...]  #: H2's RepResult objects (times relative to the series)
+    rescored: tuple[Any, ...]  #: the engine's RepResult objects (times relative to the series)
 
     def line(self) -> str:
         def f(v: float | None) -> str:

@@ -14,7 +14,7 @@ from game.sessions.models import Plan, RepRecord, Session, SetRecord
 
 @dataclass(frozen=True)
 class ExerciseInfo:
-    """What reports need to know about an exercise (from H2's spec when there is one)."""
+    """What reports need to know about an exercise (from the engine's spec when there is one)."""
 
     id: str
     name: str

@@ -120,7 +120,7 @@ class RepRecord:
     rep_index: int
     t_start_ms: float
     t_end_ms: float
-    range_deg: float | None = None  #: primary angle reached (H2's peak_deg), comparable to target_deg
+    range_deg: float | None = None  #: primary angle reached (the engine's peak_deg), comparable to target_deg
     target_deg: float | None = None
     confidence: float | None = None  #: 0..1 confidence of the range reading
     hold_s: float | None = None

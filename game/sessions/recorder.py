@@ -93,7 +93,7 @@ class SessionRecorder:
 
     def add_event(self, event: Any, payload: Mapping[str, Any] | None = None,
                   t_ms: float | None = None) -> None:
-        """An event: a name plus ``payload``, or any object (H2/H4 event dataclasses): its class
+        """An event: a name plus ``payload``, or any object (engine or game event dataclasses): its class
         name (or ``.name``/``.kind``) is the name and its fields the payload."""
         if isinstance(event, str):
             name, data = event, dict(payload or {})
@@ -128,7 +128,7 @@ class SessionRecorder:
             self._dirty_sets.add(key)
 
     def add_rep(self, exercise_id: str, set_index: int, rep: Any, side: str | None = None) -> RepRecord:
-        """A scored repetition (H2's rep result, a mapping, or a RepRecord); see ``rep_record``."""
+        """A scored repetition (the engine's rep result, a mapping, or a RepRecord); see ``rep_record``."""
         with self._lock:
             self._check_open()
             rec = rep_record(self.session_id, exercise_id, set_index, rep, side,
@@ -338,7 +338,7 @@ def rep_record(session_id: str, exercise_id: str, set_index: int, rep: Any, side
     t1 = now_ms if t1 is None else t1
     t0 = t1 if t0 is None else t0
     key = (exercise_id, set_index, side)
-    index = data.get("rep_index")  # H2's RepResult.index (1-based, whole tracker) stays in details
+    index = data.get("rep_index")  # the engine's RepResult.index (1-based, whole tracker) stays in details
     index = counts.get(key, 0) if index is None else int(index)
     counts[key] = max(counts.get(key, 0), index + 1)
     known = {"session_id", "exercise_id", "set_index", "rep_index", "side", "faults",

@@ -79,7 +79,7 @@ class Calibrator:
 
     def add(self, frame: PoseFrame | None, exercise: str | None = None) -> None:
         """One frame; ``exercise``: the movement being shown now (its primary angle is
-        measured with H2's angle definitions)."""
+        measured with the engine's angle definitions)."""
         if frame is None or frame.world is None:
             return
         world = frame.world

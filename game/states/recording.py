@@ -1,4 +1,4 @@
-"""The session as it is played, written to H6's store (``game.sessions``): landmarks, sets,
+"""The session as it is played, written to the store (``game.sessions``): landmarks, sets,
 repetitions with their scores, cues, pauses, pain check-ins and the summary with levels.
 A store that cannot be opened means no recording (the game says so once), never a crash."""
 from __future__ import annotations

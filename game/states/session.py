@@ -71,7 +71,7 @@ def default_plan(patient: str, exercise: str | None = None, scene: str | None = 
 
 def plan_from_store(plan: Any, patient: str, scene: str | None = None,
                     levels: dict[str, int] | None = None) -> SessionPlan:
-    """A therapist's plan (H6's ``Plan``) as the session plan; caps carried over."""
+    """A therapist's plan (``game.plans.Plan``) as the session plan; caps carried over."""
     items = []
     for e in plan.exercises:
         cap = e.max_level if e.max_level else 10

@@ -1,7 +1,7 @@
 """Importers: other data sets' skeleton files -> PoseSeries.
 
 - ``keraal``: KERAAL BlazePose JSON and Kinect text files (``load_keraal``).
-- ``uiprmd``: UI-PRMD Kinect v2 repetitions (``load_uiprmd_repetition``, by H8).
+- ``uiprmd``: UI-PRMD Kinect v2 repetitions (``load_uiprmd_repetition``).
 - ``skeletons``: mappings of other skeletons onto the 33 BlazePose landmarks.
 
 ``load(kind, path)`` picks the importer by name (``"keraal"`` or ``"ui-prmd"``).
