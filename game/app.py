@@ -52,8 +52,6 @@ def configure_panda(config: GameConfig) -> Any:
     return loadPrcFileData("physioquest-game", "\n".join(lines))
 
 
-
-
 def open_showbase(base: ShowBase, offscreen: bool) -> None:
     """``ShowBase.__init__`` with a one-line error when no window can be opened."""
     try:
@@ -64,6 +62,7 @@ def open_showbase(base: ShowBase, offscreen: bool) -> None:
         raise PhysioQuestError(
             "could not open a window (no display found). Run it from a desktop session, or "
             "add --offscreen (with --screenshots DIR to see what it shows)") from None
+
 
 def make_fallback_ground(render: NodePath, camera: NodePath) -> NodePath:
     """A lit green ground and a standing eye-height camera, for when no scene can be built."""
@@ -81,6 +80,7 @@ def make_fallback_ground(render: NodePath, camera: NodePath) -> NodePath:
     camera.setPos(0, -4.5, 1.6)
     camera.lookAt(0, 0, 1.0)
     return g
+
 
 class PhysioQuestApp(ShowBase):
     CAMERA_PULL = 1.3  #: camera distance from the scene's look-at point, times the scene's
