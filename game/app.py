@@ -7,6 +7,7 @@ duration runs out) and returns the session log.
 """
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -35,17 +36,27 @@ from tracking.series import PoseFrame
 KEYS = [str(d) for d in range(10)] + ["enter", "arrow_left", "arrow_right"]
 
 
+def display_prc_lines(offscreen: bool) -> list[str]:
+    """Quiet display settings; offscreen without an X display goes straight to headless EGL
+    (GPU servers, CI) instead of probing X11 and printing its failure on stderr."""
+    lines = ["print-pipe-types false", "notify-level-display error", "notify-level-device fatal"]
+    if offscreen:
+        lines.append("window-type offscreen")
+        if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+            lines += ["load-display p3headlessgl", "aux-display pandagl"]
+        else:
+            lines += ["aux-display p3headlessgl", "aux-display pandagl"]
+    return lines
+
+
 def configure_panda(config: GameConfig) -> Any:
     """Panda3D settings for this run (must come before ShowBase starts); returns the page
     (``close`` unloads it, so a later ShowBase in the same process starts clean)."""
     w, h = config.size
     lines = [f"win-size {w} {h}", "window-title PhysioQuest", "sync-video false",
              f"fullscreen {'true' if config.fullscreen else 'false'}",
-             "text-flatten true",
-             "notify-level-display error", "notify-level-device fatal"]
-    if config.offscreen:  # headless EGL first: GPU servers have no X display
-        lines += ["window-type offscreen", "aux-display p3headlessgl", "aux-display pandagl"]
-    else:  # smooth edges on a real screen (costly in software rendering)
+             "text-flatten true", *display_prc_lines(config.offscreen)]
+    if not config.offscreen:  # smooth edges on a real screen (costly in software rendering)
         lines += ["framebuffer-multisample true", "multisamples 4"]
     if config.mute or config.offscreen:
         lines.append("audio-library-name null")

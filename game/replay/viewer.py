@@ -40,12 +40,10 @@ class ReplayApp(ShowBase):
 
     def __init__(self, model: ReplayModel, *, offscreen: bool = False, size: tuple[int, int] = (1280, 720),
                  rescored: list[Any] | None = None) -> None:
+        from game.app import display_prc_lines, open_showbase
         lines = [f"win-size {size[0]} {size[1]}", "window-title PhysioQuest replay", "sync-video false",
-                 "notify-level-display error", "notify-level-device fatal", "audio-library-name null"]
-        if offscreen:
-            lines.append("window-type offscreen")
+                 "audio-library-name null", *display_prc_lines(offscreen)]
         loadPrcFileData("physioquest-replay", "\n".join(lines))
-        from game.app import open_showbase
         open_showbase(self, offscreen)
         self.disableMouse()
         self.model = model
