@@ -49,10 +49,24 @@ def display_prc_lines(offscreen: bool) -> list[str]:
     return lines
 
 
+def native_display_size() -> tuple[int, int] | None:
+    """The screen's own resolution, or None when no display answers."""
+    from panda3d.core import GraphicsPipeSelection
+
+    pipe = GraphicsPipeSelection.get_global_ptr().make_default_pipe()
+    if pipe is None or not pipe.is_valid():
+        return None
+    w, h = pipe.get_display_width(), pipe.get_display_height()
+    return (w, h) if w > 0 and h > 0 else None
+
+
 def configure_panda(config: GameConfig) -> Any:
     """Panda3D settings for this run (must come before ShowBase starts); returns the page
-    (``close`` unloads it, so a later ShowBase in the same process starts clean)."""
+    (``close`` unloads it, so a later ShowBase in the same process starts clean). Fullscreen
+    without a chosen size uses the screen's own resolution (no mode switch, sharp type)."""
     w, h = config.size
+    if config.fullscreen and config.size == GameConfig.size:
+        w, h = native_display_size() or (w, h)
     lines = [f"win-size {w} {h}", "window-title PhysioQuest", "sync-video false",
              f"fullscreen {'true' if config.fullscreen else 'false'}",
              "text-flatten true", *display_prc_lines(config.offscreen)]

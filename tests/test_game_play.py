@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,29 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, args, words) -> None:
     r = play(*args, "--offscreen", tmp=tmp_path)
     assert r.returncode == 2
     assert words in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None,
+                    reason="needs xvfb-run (scripts/setup-system.sh --test installs it)")
+def test_clinic_mode_fills_a_real_screen_at_its_own_resolution(tmp_path: Path) -> None:
+    """A real X window (Xvfb), not offscreen: clinic mode goes fullscreen at the screen's
+    resolution (here 1024x600, not the 1280x720 window default) and the session runs."""
+    shots = tmp_path / "shots"
+    env = {**os.environ, "PHYSIOQUEST_DATA_DIR": str(tmp_path / "data")}
+    env.pop("PHYSIOQUEST_DB", None)
+    r = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1024x600x24", sys.executable, "-m",
+                        "game.cli", "play", "--demo", "--unattended", "--mode", "clinic",
+                        "--mute", "--duration", "2", "--exercise", "squat", "--no-record",
+                        "--screenshots", str(shots)],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    pngs = sorted(shots.glob("*.png"))
+    assert pngs, r.stderr[-2000:]
+    from panda3d.core import PNMImage
+    img = PNMImage()
+    assert img.read(str(pngs[0]))
+    assert (img.getXSize(), img.getYSize()) == (1024, 600)
+    assert "no supported display resolutions" not in r.stderr
 
 
 @pytest.mark.skipif(bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")),
