@@ -126,6 +126,17 @@ _DEFS: list[AngleDef] = [
     AngleDef("stance_width", "stance_width", "frontal", (L.LEFT_ANKLE, L.RIGHT_ANKLE), "",
              "stance width: side-to-side distance between the ankles, percent of hip width",
              "pct", "stance_width"),
+    # View primaries (docs/exercises.md "Spec format"): measures a camera sees from a view
+    # that does not show the plane of an exercise's primary angle.
+    *_sided("ankle_height", "height_diff", "vertical", (L.LEFT_ANKLE, L.LEFT_HIP),
+            "{side} ankle height: height of the {side} ankle above the {side} hip (negative "
+            "when below), percent of torso length", "pct"),
+    *_sided("hip_above_toes", "height_diff", "vertical", (L.LEFT_HIP, L.LEFT_FOOT_INDEX),
+            "{side} hip above toes: height of the {side} hip above the {side} toes (foot "
+            "index), percent of torso length (the body rises in a heel raise)", "pct"),
+    *_sided("foot_pitch_image", "foot_pitch", "vertical", (L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
+            "{side} foot pitch in the image: the heel raise angle (toe to heel above "
+            "horizontal) read from the image alone, for side views (no depth used)"),
 ]
 
 #: name -> definition
