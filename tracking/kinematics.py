@@ -228,15 +228,36 @@ def _segments(d: AngleDef) -> tuple[tuple[int, int], ...]:
     return ()
 
 
-def _foreshortening(segs: tuple[tuple[int, int], ...], flat: np.ndarray,
-                    deep: np.ndarray) -> np.ndarray:
-    """1 when the segments lie in the image plane, 0 when tilted more than ~60 degrees out."""
-    if not segs:
-        return np.ones(flat.shape[0])
-    ratios = [np.linalg.norm(flat[:, a] - flat[:, b], axis=-1)
-              / np.linalg.norm(deep[:, a] - deep[:, b], axis=-1) for a, b in segs]
-    r = np.nan_to_num(np.min(np.stack(ratios), axis=0), nan=0.0)
-    return np.clip((r - 0.5) / 0.4, 0.0, 1.0)
+#: Typical length of a limb segment (landmark pair, either side) as a fraction of the torso
+#: (mid-hip to mid-shoulder), adult proportions (Winter): what an in-plane segment measures.
+SEGMENT_OF_TORSO = {frozenset(map(int, pair)): frac for pair, frac in (
+    ((L.LEFT_SHOULDER, L.LEFT_ELBOW), 0.65), ((L.RIGHT_SHOULDER, L.RIGHT_ELBOW), 0.65),
+    ((L.LEFT_ELBOW, L.LEFT_WRIST), 0.51), ((L.RIGHT_ELBOW, L.RIGHT_WRIST), 0.51),
+    ((L.LEFT_HIP, L.LEFT_KNEE), 0.85), ((L.RIGHT_HIP, L.RIGHT_KNEE), 0.85),
+    ((L.LEFT_KNEE, L.LEFT_ANKLE), 0.85), ((L.RIGHT_KNEE, L.RIGHT_ANKLE), 0.85),
+)}
+#: In-plane factor ramp on (image length / typical length): none below, full above.
+IN_PLANE_LOW, IN_PLANE_HIGH = 0.35, 0.65
+
+
+def _in_plane(segs: tuple[tuple[int, int], ...], flat: np.ndarray, torso: np.ndarray) -> np.ndarray:
+    """1 while the limb segments keep most of their typical length in the image, falling to 0
+    when one is seen end-on (pointing at the camera, more than ~70 degrees out of the plane).
+
+    Image-only on purpose: MediaPipe's per-landmark depth is a guess that calls an in-plane
+    forearm foreshortened near a curl's peak, so it is not used here. The typical length is
+    the segment's share of the image torso (``SEGMENT_OF_TORSO``); a torso that is itself
+    foreshortened only makes the check more lenient. Segments without a typical length
+    (e.g. the foot) are not checked."""
+    out = np.ones(flat.shape[0])
+    for a, b in segs:
+        frac = SEGMENT_OF_TORSO.get(frozenset((a, b)))
+        if frac is None:
+            continue
+        r = np.linalg.norm(flat[:, a] - flat[:, b], axis=-1) / (frac * torso)
+        r = np.nan_to_num(r, nan=0.0)
+        out = np.minimum(out, np.clip((r - IN_PLANE_LOW) / (IN_PLANE_HIGH - IN_PLANE_LOW), 0.0, 1.0))
+    return out
 
 
 def _choose(d: AngleDef, view: str) -> str:
@@ -379,7 +400,8 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
         v, c = _compute(d, geo("image"))
         if d.plane in ("frontal", "sagittal"):
             c = c * plane_factor(d.plane)
-            c = c * _foreshortening(_segments(d), geo("image").P, geo("image3d").P)
+            g = geo("image")
+            c = c * _in_plane(_segments(d), g.P, g.torso)
         return v, c
 
     out: dict[str, Reading] = {}
