@@ -47,8 +47,20 @@ LIMBS: tuple[tuple[str, L, L, float, float, str], ...] = tuple(
         (f"{side}_forearm", L[f"{side}_ELBOW"], L[f"{side}_WRIST"], 0.037, 0.027, "skin"),
         (f"{side}_thumb", L[f"{side}_WRIST"], L[f"{side}_THUMB"], 0.014, 0.010, "skin"),
         (f"{side}_thigh", L[f"{side}_HIP"], L[f"{side}_KNEE"], 0.082, 0.056, "trousers"),
-        (f"{side}_shin", L[f"{side}_KNEE"], L[f"{side}_ANKLE"], 0.054, 0.040, "trousers"),
     ))
+
+#: The shank from the side, knee (0) to ankle (1): (position along, half-width, half-depth,
+#: centre's forward offset in metres). A human shank is not a cone: the tibia runs straight
+#: under the skin at the front while the calf bulges behind, deepest about a third of the
+#: way down (adult calf ~12 cm deep), narrowing to the Achilles tendon above the ankle.
+SHANK_PROFILE = np.array([
+    (0.00, 0.052, 0.052, 0.000), (0.12, 0.050, 0.055, -0.006), (0.30, 0.050, 0.060, -0.015),
+    (0.50, 0.045, 0.052, -0.012), (0.72, 0.037, 0.040, -0.005), (0.90, 0.033, 0.034, 0.000),
+    (1.00, 0.036, 0.038, 0.000),
+])
+#: Kneecap (half-width, half-length, half-depth) and its centre's distance in front of the
+#: knee joint centre, along the bisector of the thigh's and shank's front directions.
+KNEECAP = ((0.026, 0.030, 0.016), 0.040)
 
 #: (landmark, radius, colour) spheres that round off the joints
 JOINTS: tuple[tuple[L, float, str], ...] = tuple(
@@ -94,6 +106,18 @@ def _perp(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+def _front_frame(d: np.ndarray, lateral: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Limb frame (x, d, z): y along the segment ``d`` (scaled), z its front (the direction a
+    leg segment faces: ``d`` x the body's lateral axis), x completing a right-handed frame."""
+    du = _unit(d)
+    front = np.cross(du, lateral)
+    if float(np.linalg.norm(front)) < 0.2 * float(np.linalg.norm(lateral)):
+        u, w = _perp(d)
+        return u, d, w
+    z = _unit(front)
+    return np.cross(du, z), d, z
+
+
 def _ortho(y_axis: np.ndarray, hint_x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Right-handed unit basis with y along y_axis and x as close to hint_x as possible."""
     y = _unit(y_axis)
@@ -114,6 +138,15 @@ class PatientFigure:
         for name, a, b, r0, r1, col in LIMBS:
             np_ = self._attach(name, *meshes.tube(r0, r1), col)
             self._limbs.append((np_, int(a), int(b)))
+        self._shanks: list[tuple[NodePath, int, int]] = []
+        self._kneecaps: list[tuple[NodePath, int, int, int]] = []
+        for side in ("LEFT", "RIGHT"):
+            hip, knee, ankle = (int(L[f"{side}_{j}"]) for j in ("HIP", "KNEE", "ANKLE"))
+            np_ = self._attach(f"{side}_shin", *meshes.profile_tube(*SHANK_PROFILE.T), "trousers")
+            self._shanks.append((np_, knee, ankle))
+            cap = self._attach(f"{side}_kneecap", *meshes.ellipsoid(KNEECAP[0], segs=14, rings=8),
+                               "trousers")
+            self._kneecaps.append((cap, hip, knee, ankle))
         self._joints: list[tuple[NodePath, int]] = []
         for lm, r, col in JOINTS:
             np_ = self._attach(f"joint-{lm.name}", *meshes.ellipsoid((r, r, r), segs=16, rings=10), col)
@@ -205,6 +238,16 @@ class PatientFigure:
             d = p[b] - p[a]
             u, w = _perp(d)
             node.set_mat(_frame_matrix(u, d, w, p[a]))
+        lat = p[L.LEFT_HIP] - p[L.RIGHT_HIP]
+        for node, a, b in self._shanks:
+            d = p[b] - p[a]
+            node.set_mat(_frame_matrix(*_front_frame(d, lat), p[a]))
+        for node, hip, knee, ankle in self._kneecaps:
+            thigh, shank = p[knee] - p[hip], p[ankle] - p[knee]
+            front = _unit(_front_frame(thigh, lat)[2] + _front_frame(shank, lat)[2])
+            along = _unit(_unit(thigh) + _unit(shank))
+            x, y, z = _ortho(along, np.cross(along, front))
+            node.set_mat(_frame_matrix(x, y, z, p[knee] + front * KNEECAP[1]))
         for node, a, b in self._sleeves:
             d = (p[b] - p[a]) * self.palette.sleeve
             u, w = _perp(d)

@@ -113,6 +113,19 @@ def tube(r0: float, r1: float, segs: int = 20, rings: int = 6, flat: float = 1.0
     return verts.astype(np.float32), n.astype(np.float32), _grid_tris(rings + 1, segs, flip=True)
 
 
+def profile_tube(ys: np.ndarray, half_w: np.ndarray, half_d: np.ndarray, forward: np.ndarray,
+                 segs: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An open tube along +y (0..1, scaled by the segment's length) with elliptic rings at
+    ``ys``: half-width along x, half-depth along z, centre shifted ``forward`` along z (m)."""
+    n = len(ys)
+    centers = np.stack([np.zeros(n), np.asarray(ys, np.float64), np.asarray(forward, np.float64)], 1)
+    lateral = np.tile([1.0, 0.0, 0.0], (n, 1))
+    front = np.tile([0.0, 0.0, 1.0], (n, 1))
+    verts, normals = loft(centers, lateral, front, np.asarray(half_w, np.float64),
+                          np.asarray(half_d, np.float64), segs, squareness=0.0)
+    return verts, normals, loft_tris(n, segs)
+
+
 def loft(centers: np.ndarray, lateral: np.ndarray, forward: np.ndarray, half_w: np.ndarray,
          half_d: np.ndarray, segs: int, squareness: float = 0.3
          ) -> tuple[np.ndarray, np.ndarray]:
