@@ -121,7 +121,8 @@ def test_hold_timing_and_events():
     lift = np.convolve(lift, np.ones(15) / 15, mode="same")
     s = pose_series(t, {"hip_flexion_l": lift, "knee_flexion_l": lift}, yaw_deg=0)
     spec = get_spec("single_leg_stance")
-    tr = ExerciseTracker(spec, targets={"target": 10.0}, width=s.meta.width, height=s.meta.height)
+    # a lift of 10 (percent of torso length) from the standing -170 of the spec
+    tr = ExerciseTracker(spec, targets={"target": -160.0}, width=s.meta.width, height=s.meta.height)
     ev = tr.run_series(s)
     done = [e for e in ev if isinstance(e, HoldCompleted)]
     assert len(done) == 1 and done[0].side == "left"
@@ -263,7 +264,8 @@ def test_front_primary_spec_checks():
     import tomllib
     data = tomllib.loads(open(get_spec("squat").path, "rb").read().decode())
     assert parse_spec(data).front_primary.angle == "hip_height_sw"
-    bad = dict(data, front_primary=dict(data["front_primary"], angle="knee_flexion"))
+    # an unsided measure in a one-side-at-a-time exercise
+    bad = dict(data, sides="both", front_primary=dict(data["front_primary"], angle="hip_height_sw"))
     with pytest.raises(InputError, match="front_primary.angle"):
         parse_spec(bad)
     # told the front view, the tracker counts the front primary and drops a target in degrees

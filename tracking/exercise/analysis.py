@@ -16,6 +16,7 @@ import numpy as np
 from tracking.exercise.events import Event, RepAbandoned, RepResult
 from tracking.exercise.holds import HoldTimer
 from tracking.exercise.library import get_spec
+from tracking.exercise.reps import clean, smooth_causal
 from tracking.exercise.scoring import score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
 from tracking.exercise.tracker import MIN_CONFIDENCE, ExerciseTracker
@@ -112,7 +113,7 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
     """Score a series that holds exactly ONE repetition (a segmented recording) as that repetition.
 
     No counting: the repetition runs from the first to the last frame; its peak is the
-    frame closest to the target (3-sample median, as the tracker smooths); relative fault
+    frame closest to the target (de-spiked as the tracker reads it); relative fault
     rules start from the first seen frame. ``side`` ("left"/"right") picks the counted side
     of a sided exercise; None takes the side that moved more.
     """
@@ -131,13 +132,21 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
         confs = np.stack([r[n].confidence for n in ch.names])
         ok = np.isfinite(vals) & (confs >= MIN_CONFIDENCE)
         n_ok = ok.sum(axis=0)
-        v = np.where(n_ok > 0, np.where(ok, vals, 0.0).sum(axis=0) / np.maximum(n_ok, 1), np.nan)
-        c = np.where(n_ok > 0, np.where(ok, confs, 0.0).sum(axis=0) / np.maximum(n_ok, 1), 0.0)
+        if ch.either:  # the side further from the start
+            sgn = 1.0 if p.target > p.start else -1.0
+            pick = np.argmax(np.where(ok, sgn * vals, -np.inf), axis=0)
+            v = np.where(n_ok > 0, np.take_along_axis(vals, pick[None], 0)[0], np.nan)
+            c = np.where(n_ok > 0, np.take_along_axis(confs, pick[None], 0)[0], 0.0)
+        else:
+            v = np.where(n_ok > 0, np.where(ok, vals, 0.0).sum(axis=0) / np.maximum(n_ok, 1), np.nan)
+            c = np.where(n_ok > 0, np.where(ok, confs, 0.0).sum(axis=0) / np.maximum(n_ok, 1), 0.0)
         idx = np.flatnonzero(np.isfinite(v))
         if idx.size == 0:
             continue
         raw = (v[idx] - p.start) / (p.target - p.start)
-        med = np.array([np.median(raw[max(0, i - 2):i + 1]) for i in range(len(raw))])
+        med = smooth_causal(t[idx], clean(raw), p.smooth_s)
+        if p.relative:  # the first 0.3 s are the patient's resting start
+            med = med - float(np.median(med[t[idx] - t[idx[0]] <= 0.3]))
         k = int(np.argmax(med))
         excursion = med[k] - max(med[0], 0.0)
         if best is None or excursion > best[0]:
@@ -146,7 +155,7 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
         raise ValueError(f"{spec.id}: the primary angle is never seen in this series")
     _, ch, v, c, idx, med, k = best
     peak_value = p.start + float(max(med[k], 0.0)) * (p.target - p.start)
-    start_value = float(v[idx[0]])
+    start_value = p.start if p.relative else float(v[idx[0]])
     hold = HoldTimer(tr.hold_s)
     inside = 1.0 - p.tolerance / abs(p.target - p.start)
     for i, m in zip(idx, med):
@@ -170,4 +179,5 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
     duration = float(t[-1] - t[0]) if len(t) else 0.0
     score, reasons = score_rep(tr.goal, peak_value, duration, hold.best_s, conf, hits)
     return RepResult(1, ch.side, float(t[0]), float(t[-1]), float(t[idx[k]]), peak_value,
-                     abs(peak_value - start_value), conf, tr.goal.target, hold.best_s, hits, score, reasons)
+                     abs(peak_value - start_value), conf, tr.goal.target, hold.best_s, hits, score,
+                     reasons, tr.unit, tr.spec.primary.angle)

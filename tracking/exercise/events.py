@@ -42,6 +42,10 @@ class RepResult:
     faults: tuple[FaultHit, ...]
     score: int | None  #: 0..100 (None: counted by the generic counter, not scored)
     reasons: tuple[str, ...]  #: plain words behind the score
+    #: unit of peak_deg / rom_deg / target_deg: "deg", or "pct" where the counted measure is a
+    #: height (e.g. a view primary: docs/exercises.md); label them with it, not "degrees"
+    unit: str = "deg"
+    measure: str = ""  #: the counted measure (a name or sided base name of tracking.angles)
 
     @property
     def duration_s(self) -> float:

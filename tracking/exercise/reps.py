@@ -13,22 +13,89 @@ starting position, 1 at the target, whatever the direction). With ``m = min_rang
 - it ends when ``p`` falls back to ``b + 0.4 (P - b)`` (``P`` the peak): the way back
   covered 60% of the excursion. It counts when ``P - b >= m`` and it lasted at least
   ``min_duration_s``; otherwise it is abandoned;
-- input is smoothed by a causal median of the last 3 valid samples; samples that are NaN or
-  below ``min_confidence`` are skipped; a gap longer than ``max_gap_s`` abandons a
+- input is de-spiked with one sample of delay: a sample is kept unless it lies beyond both
+  neighbours by more than ``SPIKE`` (a tenth of the start-target span), and only then replaced
+  by the median of the three (a plain 3-sample median would clip every true extreme). The
+  repetition's peak VALUE is read from a 5-sample quadratic Savitzky-Golay smoothing of the
+  de-spiked samples, which averages jitter about as much as a 3-sample median but keeps a
+  smooth peak's height (its time and all decisions come from the de-spiked samples);
+  samples that are NaN or below ``min_confidence`` are skipped; a gap longer than ``max_gap_s`` abandons a
   repetition in progress and restarts the baseline. A repetition still open when the
   input ends is not counted (partial), nor is one already under way when input starts
   (the baseline starts high and follows the signal down).
+
+``relative`` primaries are measured from the patient's own resting reading (the baseline),
+which is taken as ``start``: progress below 0 is not clipped, a hold counts within the
+tolerance of baseline + span, and the tracker reports the peak as start + (peak - rest).
+Without the clip at 0 a lowest-over-3-s baseline would sit on the noise's troughs, so their
+baseline is the MEDIAN over the last 3 s at rest, and the tracker averages a relative primary
+over ``smooth_s`` (RELATIVE_SMOOTH_S) before counting.
 """
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from tracking.exercise.holds import HoldTimer
 
 REST, MOVING = 0, 1
 #: the resting baseline is the lowest progress over this many seconds
 BASELINE_WINDOW_S = 3.0
+#: a sample beyond both neighbours by more than this (progress units) is a spike
+SPIKE = 0.1
+#: relative primaries are averaged over this many seconds (causal) before counting
+RELATIVE_SMOOTH_S = 0.3
+
+
+def despike3(prev: float, mid: float, nxt: float) -> float:
+    """``mid`` unless it lies beyond both neighbours by more than SPIKE, else the median."""
+    lo, hi = (prev, nxt) if prev <= nxt else (nxt, prev)
+    if lo - SPIKE <= mid <= hi + SPIKE:
+        return mid
+    return lo if mid < lo else hi
+
+
+def despike(x: np.ndarray) -> np.ndarray:
+    """``despike3`` over a series, causal with one sample of delay (as RepDetector reads it):
+    out[i] = despike3(x[i-2], x[i-1], x[i]); the first two samples are taken as they are."""
+    x = np.asarray(x, np.float64)
+    out = x.copy()
+    if x.size >= 3:
+        a, m, c = x[:-2], x[1:-1], x[2:]
+        lo, hi = np.minimum(a, c), np.maximum(a, c)
+        out[2:] = np.where(m < lo - SPIKE, lo, np.where(m > hi + SPIKE, hi, m))
+    return out
+
+
+#: 5-point quadratic Savitzky-Golay smoothing weights (value at the centre sample)
+SG5 = (-3 / 35, 12 / 35, 17 / 35, 12 / 35, -3 / 35)
+
+
+def clean(x: np.ndarray) -> np.ndarray:
+    """``despike`` then the 5-point Savitzky-Golay smoothing, as RepDetector reads a series:
+    out[i] is the smoothed value three samples back (the latest de-spiked value while fewer
+    than 5 are available)."""
+    d = despike(x)
+    out = d.copy()
+    if d.size >= 6:  # d[i] is the de-spiked sample i-1 (d[0], d[1] taken as they are)
+        sg = sum(w * d[k:d.size - 4 + k] for k, w in enumerate(SG5))
+        out[4:] = sg
+    return out
+
+
+def smooth_causal(t_s: np.ndarray, x: np.ndarray, window_s: float) -> np.ndarray:
+    """Causal moving average of ``x`` over the last ``window_s`` seconds (as RepDetector with
+    ``smooth_s``); ``window_s`` <= 0 returns ``x``."""
+    x = np.asarray(x, np.float64)
+    if window_s <= 0 or x.size == 0:
+        return x
+    t = np.asarray(t_s, np.float64)
+    c = np.concatenate([[0.0], np.cumsum(x)])
+    first = np.searchsorted(t, t - window_s, side="right")  # samples within (t - w, t]
+    i = np.arange(x.size)
+    return (c[i + 1] - c[first]) / (i + 1 - first)
 
 
 @dataclass(frozen=True)
@@ -41,6 +108,8 @@ class RepParams:
     min_duration_s: float = 0.3
     max_gap_s: float = 1.0
     min_confidence: float = 0.3
+    relative: bool = False  #: measured from the resting baseline, not from ``start``
+    smooth_s: float = 0.0  #: > 0: causal moving average over this many seconds (after de-spiking)
 
 
 @dataclass(frozen=True)
@@ -68,6 +137,7 @@ class OpenRep:
     hold_s: float = 0.0
     conf_sum: float = 0.0
     conf_n: int = 0
+    peak_sg: float = float("-inf")  #: highest Savitzky-Golay-smoothed progress
 
 
 @dataclass
@@ -84,6 +154,8 @@ class RepDetector:
     _floor: float | None = None
     last_value: float = float("nan")
     _win: deque = field(default_factory=deque)
+    _avg: deque = field(default_factory=deque)  #: (t, p) within smooth_s
+    _dsp: list = field(default_factory=list)  #: the last 5 de-spiked samples
     _last_t: float | None = None
 
     def __post_init__(self) -> None:
@@ -101,8 +173,15 @@ class RepDetector:
 
     def _reset(self) -> None:
         self._buf.clear()
+        self._dsp.clear()
         self._win.clear()
+        self._avg.clear()
         self._b = None
+
+    @property
+    def rest_value(self) -> float | None:
+        """The resting baseline as a value (None before any reading)."""
+        return None if self._b is None else self.value_of(self._b)
 
     @property
     def confirmed(self) -> bool:
@@ -140,18 +219,37 @@ class RepDetector:
         buf.append((value - params.start) / self._span)
         if len(buf) > 3:
             del buf[0]
-        p = sorted(buf)[1] if len(buf) == 3 else buf[-1]
-        if p < 0.0:
+        p = despike3(buf[0], buf[1], buf[2]) if len(buf) == 3 else buf[-1]
+        dsp = self._dsp  # the smoothed copy the peak's height is read from (two samples later)
+        dsp.append(p)
+        if len(dsp) > 5:
+            del dsp[0]
+        sg = sum(w * x for w, x in zip(SG5, dsp)) if len(dsp) == 5 else p
+        if params.smooth_s > 0:
+            avg = self._avg
+            avg.append((t_s, p))
+            while avg[0][0] <= t_s - params.smooth_s:
+                avg.popleft()
+            p = sum(x for _, x in avg) / len(avg)
+        if p < 0.0 and not params.relative:
             p = 0.0  # beyond the start, away from the target, is just "at the start"
         m = self._m
         if self.state == REST:
-            win = self._win  # monotonic deque: the minimum over the last BASELINE_WINDOW_S
-            while win and win[-1][1] >= p:
-                win.pop()
-            win.append((t_s, p))
-            while win[0][0] < t_s - BASELINE_WINDOW_S:
-                win.popleft()
-            self._b = b = win[0][1]
+            win = self._win
+            if params.relative:  # the median over the last BASELINE_WINDOW_S (noise-proof)
+                win.append((t_s, p))
+                while win[0][0] < t_s - BASELINE_WINDOW_S:
+                    win.popleft()
+                vals = sorted(x for _, x in win)
+                b = vals[len(vals) // 2]
+            else:  # monotonic deque: the minimum over the last BASELINE_WINDOW_S
+                while win and win[-1][1] >= p:
+                    win.pop()
+                win.append((t_s, p))
+                while win[0][0] < t_s - BASELINE_WINDOW_S:
+                    win.popleft()
+                b = win[0][1]
+            self._b = b
             if p <= b + 0.1 * m:
                 self._t_low = t_s
             # held back (the other side is mid-repetition): the start threshold rides on the
@@ -175,10 +273,12 @@ class RepDetector:
             b = self._b
             if p > rep.peak_p:
                 rep.peak_p, rep.peak_s, rep.peak_value, rep.peak_conf = p, t_s, self.value_of(p), conf
+            if sg > rep.peak_sg:
+                rep.peak_sg = sg
             if p >= rep.peak_p - 0.1:
                 rep.conf_sum += conf
                 rep.conf_n += 1
-            progress, done = self.hold.update(t_s, p >= self._inside)
+            progress, done = self.hold.update(t_s, (p - b if params.relative else p) >= self._inside)
             if params.hold_s > 0:  # holds are timed for every repetition, announced for holds
                 hold_progress, hold_completed = progress, done
             rep.hold_s = self.hold.best_s
@@ -193,6 +293,9 @@ class RepDetector:
                 elif rep.end_s - rep.start_s < params.min_duration_s:
                     abandoned = "too quick to be a repetition"
                 else:
+                    if not params.smooth_s and rep.peak_sg > float("-inf"):  # the peak's height
+                        rep.peak_value = self.value_of(max(rep.peak_sg, 0.0) if not params.relative
+                                                       else rep.peak_sg)
                     self.last = rep
                     completed = True
         if started or completed or abandoned or hold_progress or hold_completed:

@@ -32,6 +32,12 @@ class PrimaryAngle:
     target: float
     min_range: float  #: smallest excursion (same unit as the angle) that counts as a repetition
     tolerance: float = 10.0  #: a hold counts while within this of the target
+    #: measured from the patient's own resting reading (taken as ``start``), not from ``start``
+    #: itself: offsets of the body or the tracker at rest cancel (docs/exercises.md)
+    relative: bool = False
+    #: view primaries only: "either" counts one repetition signal, the larger of the two
+    #: sides' excursions (a view that hides one side of an alternating exercise); "" the spec's
+    sides: str = ""
 
     @property
     def direction(self) -> str:
@@ -94,6 +100,13 @@ class ExerciseSpec:
     #: the measure counted instead when the camera faces the patient (e.g. a squat's hip
     #: height: the knee angle cannot be read from the front); None: always ``primary``
     front_primary: PrimaryAngle | None = None
+    #: the measure counted instead when the camera films the patient side-on
+    side_primary: PrimaryAngle | None = None
+
+    def view_primary(self, view: str | None) -> PrimaryAngle | None:
+        """The primary counted from this view ("front" or "side") instead of ``primary``,
+        where the spec has one; else None."""
+        return {"front": self.front_primary, "side": self.side_primary}.get(view or "")
 
     @property
     def is_hold(self) -> bool:
@@ -106,8 +119,10 @@ class ExerciseSpec:
 
 
 _TOP = {"id", "name", "category", "position", "view", "sides", "primary", "tempo", "hold_s",
-        "reps", "scene", "description", "cues", "faults", "front_primary"}
-_PRIMARY = {"angle", "start", "target", "min_range", "tolerance", "direction"}
+        "reps", "scene", "description", "cues", "faults", "front_primary", "side_primary"}
+_PRIMARY = {"angle", "start", "target", "min_range", "tolerance", "direction", "relative"}
+#: tables counted instead of [primary] from a view that does not show its plane
+VIEW_PRIMARIES = ("front_primary", "side_primary")
 _TEMPO = {"up_s", "down_s"}
 _FAULT = {"name", "angle", "comparison", "limit", "cue", "severity", "min_duration_s", "side",
           "relative"}
@@ -166,11 +181,6 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
     if not sid or not all(c.islower() or c.isdigit() or c == "_" for c in sid):
         raise r.fail("id", f"{sid!r} must be lower-case letters, digits and underscores")
     primary = _primary(r, r.get(data, "primary", dict), "primary")
-    front_primary = None
-    if "front_primary" in data:
-        front_primary = _primary(r, r.get(data, "front_primary", dict), "front_primary")
-        if front_primary.angle in SIDED and front_primary.angle not in ANGLES:
-            raise r.fail("front_primary.angle", f"{front_primary.angle!r} is sided: use an unsided measure")
     t = r.get(data, "tempo", dict, "", {})
     r.check_keys(t, _TEMPO, "tempo.")
     tempo = Tempo(r.positive(r.get(t, "up_s", float, "tempo.", 2.0), "tempo.up_s"),
@@ -180,8 +190,8 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
         pass  # e.g. trunk_lateral_lean: the unsided (signed) version is used
     elif primary.angle not in SIDED and sides != "bilateral":
         raise r.fail("sides", f"{sides!r} needs a sided primary angle; {primary.angle!r} is not sided")
-    if front_primary is not None and sides != "bilateral":
-        raise r.fail("front_primary", f"needs sides = 'bilateral' (an unsided measure), not {sides!r}")
+    views = {key: _view_primary(r, r.get(data, key, dict), key, sides)
+             for key in VIEW_PRIMARIES if key in data}
     faults = []
     names = set()
     raw_faults = r.get(data, "faults", list, "", [])
@@ -219,20 +229,37 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
         position=r.choice(data, "position", POSITIONS), view=r.choice(data, "view", VIEWS),
         sides=sides, primary=primary, tempo=tempo, hold_s=hold_s, reps=reps,
         scene=r.choice(data, "scene", SCENES), description=r.get(data, "description", str),
-        cues=tuple(cues), faults=tuple(faults), path=path, front_primary=front_primary)
+        cues=tuple(cues), faults=tuple(faults), path=path, front_primary=views.get("front_primary"),
+        side_primary=views.get("side_primary"))
 
 
-def _primary(r: "_Reader", p: dict[str, Any], pre: str) -> PrimaryAngle:
-    """A [primary] (or [front_primary]) table."""
-    r.check_keys(p, _PRIMARY, pre + ".")
+def _view_primary(r: "_Reader", p: dict[str, Any], pre: str, sides: str) -> PrimaryAngle:
+    """A [front_primary] / [side_primary] table: a [primary] table, plus ``sides = "either"``."""
+    vp = _primary(r, {k: v for k, v in p.items() if k != "sides"}, pre, _PRIMARY | {"sides"}, p)
+    if "sides" in p:
+        vp = PrimaryAngle(vp.angle, vp.start, vp.target, vp.min_range, vp.tolerance, vp.relative,
+                          r.choice(p, "sides", ("either",), pre + "."))
+    if vp.sides == "either" and vp.angle not in SIDED:
+        raise r.fail(pre + ".sides", f"'either' needs a sided measure, {vp.angle!r} is not sided")
+    if vp.angle not in SIDED and sides != "bilateral":
+        raise r.fail(pre + ".angle", f"{vp.angle!r} is not sided: sides = {sides!r} needs a sided "
+                                     "measure (an unsided one needs sides = 'bilateral')")
+    return vp
+
+
+def _primary(r: "_Reader", p: dict[str, Any], pre: str, allowed: set[str] = _PRIMARY,
+             raw: dict[str, Any] | None = None) -> PrimaryAngle:
+    """A [primary] (or view primary) table."""
+    r.check_keys(raw if raw is not None else p, allowed, pre + ".")
     start, target = r.get(p, "start", float, pre + "."), r.get(p, "target", float, pre + ".")
     if start == target:
-        raise r.fail(pre + ".target", "must differ from primary.start")
+        raise r.fail(pre + ".target", f"must differ from {pre}.start")
     min_range = r.positive(r.get(p, "min_range", float, pre + "."), pre + ".min_range")
     if min_range > abs(target - start):
         raise r.fail(pre + ".min_range", f"{min_range} is more than the start-target span {abs(target - start)}")
     primary = PrimaryAngle(r.angle(p, "angle", pre + "."), start, target, min_range,
-                           r.positive(r.get(p, "tolerance", float, pre + ".", 10.0), pre + ".tolerance"))
+                           r.positive(r.get(p, "tolerance", float, pre + ".", 10.0), pre + ".tolerance"),
+                           r.get(p, "relative", bool, pre + ".", False))
     if "direction" in p:
         d = r.choice(p, "direction", ("increase", "decrease"), pre + ".")
         if d != primary.direction:

@@ -16,7 +16,7 @@ from tracking.angles import ANGLES, SIDED, resolve
 from tracking.exercise.events import (Event, FormFault, HoldCompleted, HoldProgress, RepAbandoned,
                                       RepCompleted, RepResult, RepStarted, SetCompleted)
 from tracking.exercise.faults import FaultMonitor
-from tracking.exercise.reps import MOVING, RepDetector, RepParams
+from tracking.exercise.reps import MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
 from tracking.kinematics import angles_arrays, auto_views, frame_angles, near_side, plane_visibility
@@ -40,6 +40,7 @@ class _Channel:
     names: tuple[str, ...]  #: primary measure(s); two are averaged (bilateral sided angle)
     detector: RepDetector
     monitors: list[FaultMonitor]
+    either: bool = False  #: two names: count the one further from start (sides = "either")
 
 
 def check_targets(targets: Mapping[str, Any] | None) -> dict[str, float]:
@@ -65,10 +66,14 @@ class ExerciseTracker:
         """``side`` ("left"/"right") tracks only that side of a sided exercise (e.g. the
         current set of a "both" exercise); None tracks the sides the spec names."""
         self._init_args = (spec, targets, width, height, view, side)
-        #: auto view and a front_primary: which primary is settled at the first front/side frame
-        self._primary_pending = view in (None, "auto") and spec.front_primary is not None
-        if view == "front" and spec.front_primary is not None:
-            spec, targets = self._front(spec, targets)
+        #: auto view and view primaries: which primary is settled at the first front/side frame
+        self._primary_pending = view in (None, "auto") and (
+            spec.front_primary is not None or spec.side_primary is not None)
+        #: the view whose primary ([front_primary]/[side_primary]) is counted, or None
+        self.counted_view: str | None = None
+        if spec.view_primary(view) is not None:
+            spec, targets = self._for_view(spec, targets, view)  # type: ignore[arg-type]
+            self.counted_view = view
         self.spec = spec
         if side not in (None, "left", "right"):
             raise ValueError(f"side must be left, right or None, got {side!r}")
@@ -86,9 +91,12 @@ class ExerciseTracker:
         self.reps_per_set = int(self.targets.get("reps", spec.reps))
         self.params = RepParams(p.start, target, min(p.min_range, 0.8 * span),
                                 min(p.tolerance, 0.5 * span), self.hold_s,
-                                min_confidence=MIN_CONFIDENCE)
-        self.goal = Goal(p.start, target, ANGLES[self._any_name(p.angle)].unit,
-                         spec.tempo.total_s, self.hold_s)
+                                min_confidence=MIN_CONFIDENCE, relative=p.relative,
+                                smooth_s=RELATIVE_SMOOTH_S if p.relative else 0.0)
+        #: the unit of the counted measure ("deg", or "pct" for heights): peak/rom/target of
+        #: every RepResult are in it (RepResult.unit)
+        self.unit = ANGLES[self._any_name(p.angle)].unit
+        self.goal = Goal(p.start, target, self.unit, spec.tempo.total_s, self.hold_s)
         self.channels = [self._channel(side) for side in self._sides()]
         self.names = tuple(sorted({n for c in self.channels for n in c.names}
                                   | {m.angle for c in self.channels for m in c.monitors}))
@@ -108,32 +116,48 @@ class ExerciseTracker:
 
     # -- construction ---------------------------------------------------------------------
     @staticmethod
-    def _front(spec: ExerciseSpec, targets: Mapping[str, Any] | None) -> tuple[ExerciseSpec, dict]:
-        """The spec counted from the front: its front_primary (a patient's target in the
-        primary's units no longer applies)."""
-        assert spec.front_primary is not None
-        return (replace(spec, primary=spec.front_primary),
+    def _for_view(spec: ExerciseSpec, targets: Mapping[str, Any] | None,
+                  view: str) -> tuple[ExerciseSpec, dict]:
+        """The spec counted from ``view``: its view primary (front_primary / side_primary)
+        as the primary (a patient's target in the primary's units no longer applies)."""
+        vp = spec.view_primary(view)
+        assert vp is not None
+        return (replace(spec, primary=vp, front_primary=None, side_primary=None),
                 {k: v for k, v in (targets or {}).items() if k != "target"})
 
     def _settle_primary(self, view: str) -> None:
-        """At the first frame seen squarely from the front or side, keep the primary (side) or
-        switch to the front_primary (front); only before any event."""
+        """At the first frame seen squarely from the front or side, switch to that view's
+        primary where the spec has one (else keep the primary); only before any event."""
         if view not in ("front", "side") or self.events:
             self._primary_pending = self._primary_pending and not self.events
             return
         self._primary_pending = False
-        if view == "front":
+        if self.spec.view_primary(view) is not None:
             spec, targets, width, height, _, side = self._init_args
-            spec, targets = self._front(spec, targets)
+            spec, targets = self._for_view(spec, targets, view)
             state = self._view_now
             self.__init__(spec, targets, width, height, "auto", side)  # type: ignore[misc]
             self._primary_pending, self._view_now = False, state
+            self.counted_view = view
+
+    def progress(self, value: float, side: str = "") -> float:
+        """How far ``value`` of the counted measure is from start (0) to target (1): for a
+        HUD (a relative primary counts from the side's resting reading)."""
+        p = self.params
+        rest = p.start
+        if p.relative:
+            ch = next((c for c in self.channels if c.side == side), self.channels[0])
+            r = ch.detector.rest_value
+            rest = p.start if r is None else r
+        return (value - rest) / (p.target - p.start)
 
     @staticmethod
     def _any_name(name: str) -> str:
         return name if name in ANGLES else SIDED[name][0]
 
     def _sides(self) -> list[str]:
+        if self.spec.primary.sides == "either":
+            return [""]
         s = self.spec.sides
         codes = {"left": ["l"], "right": ["r"], "both": ["l", "r"], "alternating": ["l", "r"]}.get(s, [""])
         if self.side and codes != [""]:
@@ -160,7 +184,8 @@ class ExerciseTracker:
             else:
                 for c in ("l", "r"):
                     monitors.append(FaultMonitor(rule, resolve(a, c), SIDE[c]))
-        return _Channel(SIDE.get(code, ""), names, RepDetector(self.params), monitors)
+        return _Channel(SIDE.get(code, ""), names, RepDetector(self.params), monitors,
+                        either=self.spec.primary.sides == "either")
 
     # -- streaming ------------------------------------------------------------------------
     def step(self, frame: PoseFrame, backend: str = "") -> list[Event]:
@@ -208,10 +233,14 @@ class ExerciseTracker:
         side faces a side camera (a bilateral primary then reads that side only), else 0."""
         events: list[Event] = []
         for ch, idx, midx in zip(self.channels, self._prim_idx, self._mon_idx):
-            if len(idx) == 2 and near is not None and near[i]:
+            if len(idx) == 2 and near is not None and near[i] and not ch.either:
                 idx = (idx[0] if near[i] > 0 else idx[1],)  # the far limb is hidden: near side only
             if len(idx) == 1:
                 v, c = V[idx[0]][i], C[idx[0]][i]
+            elif ch.either:  # whichever side is further from the start (the other may be hidden)
+                ok = [(V[j][i], C[j][i]) for j in idx if V[j][i] == V[j][i] and C[j][i] >= MIN_CONFIDENCE]
+                sgn = 1.0 if self.params.target > self.params.start else -1.0
+                v, c = max(ok, key=lambda vc: sgn * vc[0]) if ok else (float("nan"), 0.0)
             else:
                 ok = [(V[j][i], C[j][i]) for j in idx if V[j][i] == V[j][i] and C[j][i] >= MIN_CONFIDENCE]
                 v = sum(x for x, _ in ok) / len(ok) if ok else float("nan")
@@ -258,10 +287,13 @@ class ExerciseTracker:
         hits = tuple(h for h in (m.hit() for m in ch.monitors) if h is not None)
         conf = rep.conf_sum / rep.conf_n if rep.conf_n else rep.peak_conf
         duration = rep.end_s - rep.start_s
-        score, reasons = score_rep(self.goal, rep.peak_value, duration, rep.hold_s, conf, hits)
+        peak, start = rep.peak_value, rep.start_value
+        if self.params.relative:  # the patient's resting reading is the start
+            peak, start = self.params.start + (peak - start), self.params.start
+        score, reasons = score_rep(self.goal, peak, duration, rep.hold_s, conf, hits)
         result = RepResult(len(self.reps) + 1, ch.side, rep.start_s, rep.end_s, rep.peak_s,
-                           rep.peak_value, abs(rep.peak_value - rep.start_value), conf,
-                           self.goal.target, rep.hold_s, hits, score, reasons)
+                           peak, abs(peak - start), conf, self.goal.target, rep.hold_s, hits,
+                           score, reasons, self.unit, self.spec.primary.angle)
         self.reps.append(result)
         events: list[Event] = [RepCompleted(t_s, ch.side, result)]
         key = ch.side if self.spec.sides in ("both", "left", "right") else ""
@@ -297,7 +329,7 @@ class ExerciseTracker:
             k = next((i for i, v in enumerate(views) if v != "any"), None)
             if k is not None:
                 self._settle_primary(views[k])
-                if self.spec.primary is self.spec.front_primary:
+                if self.counted_view is not None:
                     return self.run_series(series.slice(k, len(series)))
         side_on = np.array([v == "side" for v in views], bool)
         near = np.where(side_on, near_side(series.xyzv, series.world), 0.0).tolist() \
