@@ -5,10 +5,9 @@ import numpy as np
 import pytest
 
 from tracking.exercise.library import exercise_ids, get_spec
-from tracking.importers.uiprmd import UIPRMD_MOVEMENTS
 from tracking.kinematics import angles
 from tracking.landmarks import Landmark as L
-from tracking.virtual_patient.body import pose_landmarks
+from tracking.virtual_patient.body import BodyShape, pose_landmarks
 from tracking.virtual_patient.calibrate import measure
 from tracking.virtual_patient.camera import Camera, series_from_points
 from tracking.virtual_patient.faults import INJECTIONS, excess, family, measure_names
@@ -52,42 +51,38 @@ def test_generation_reaches_the_requested_range_for_every_exercise(exercise):
 
 
 def _fault_excess(spec, truth, rule, sides, rep):
-    """The rule's excess over its limit as the engine reads it (baseline of relative rules:
-    where the engine starts the repetition, see calibrate._baseline)."""
-    from tracking.virtual_patient.calibrate import primary_names, primary_value
+    """The rule's excess over its limit as the engine reads it within the engine's repetition
+    (baseline of relative rules: the frame before the engine itself starts the repetition,
+    see calibrate.engine_window)."""
+    from tracking.virtual_patient.calibrate import engine_window
 
     cam = Camera(truth.view)
     names = measure_names(rule, sides)
-    pn = primary_names(spec, sides)
-    vals = measure(truth.points, cam, [*names, *pn], "engine")
     t = np.arange(len(truth.points)) / truth.fps
-    sel = (t >= rep.start_s) & (t <= rep.end_s)
-    prim = primary_value(vals, pn)[sel]
-    moved = np.abs(prim - prim[0]) >= spec.primary.min_range / 2
-    i0 = max(int(np.argmax(moved)) - 1, 0)
+    sel = (t >= rep.start_s - 0.5) & (t <= rep.end_s)
+    pts = truth.points[sel]
+    vals = measure(pts, cam, names, "engine")
+    start, end = engine_window(spec, sides, cam, BodyShape(), pts, truth.fps)
+    i0 = max(start - 1, 0)
     worst = None
-    for n in names:
-        v = vals[n][sel] - (vals[n][sel][i0] if rule.relative else 0.0)
+    for n in names:  # while the engine is in the repetition
+        v = vals[n][i0:end + 1] - (vals[n][i0] if rule.relative else 0.0)
         e = excess(rule, v)
         worst = e if worst is None else np.fmax(worst, e)
     return worst
 
 
-#: The ten UI-PRMD exercises carry graded fault tiers tuned to rank UI-PRMD repetitions
-#: their mildest tiers may fire on a clean repetition by design, so only the other
-#: exercises must show no fault at all when performed cleanly.
-GRADED = set(UIPRMD_MOVEMENTS.values())
-
-
 @pytest.mark.parametrize("exercise", [e for e in exercise_ids() if get_spec(e).faults])
 def test_injected_faults_cross_their_limits_and_clean_reps_do_not(exercise):
+    # Every exercise, the ten UI-PRMD ones too (their limits: the 95th percentile of correct
+    # UI-PRMD repetitions): a clean virtual repetition moves like a correct human one.
     spec = get_spec(exercise)
     sides = ("l", "r") if spec.sides == "bilateral" else ("l",)
     side = None if spec.sides == "bilateral" else "left"
-    if exercise not in GRADED:
-        _, clean = generate(exercise, reps=1, side=side, hold_s=0.0)
-        for rule in spec.faults:
-            assert np.nanmax(_fault_excess(spec, clean, rule, sides, clean.reps[0])) < 0, rule.name
+    _, clean = generate(exercise, reps=1, side=side, hold_s=0.0)
+    assert clean.reps[0].also_shows == ()
+    for rule in spec.faults:
+        assert np.nanmax(_fault_excess(spec, clean, rule, sides, clean.reps[0])) <= 1e-3, rule.name
     rules = list({family(r): r for r in reversed(spec.faults)}.values())  # mildest tier of each
     _, faulty = generate(exercise, reps=len(rules), side=side, hold_s=0.0,
                          faults={i + 1: [r.name] for i, r in enumerate(rules)})
@@ -148,23 +143,52 @@ def test_engine_counts_clean_virtual_reps_exactly_and_reads_their_peaks(exercise
     assert result.rep_count == truth.rep_count
     for t in truth.reps:
         r = _match(t, result.reps)
-        # 2 degrees: side-on, the engine reads sagittal angles from the image, where perspective
-        # bends a thigh held out to the side (sit_to_stand with wide feet: 1.8)
-        assert r is not None and r.peak_deg == pytest.approx(t.peak_deg, abs=2.0)
+        assert r is not None
+        if abs(r.target_deg - spec.primary.target) > 1e-6:
+            continue  # counted from another measure (a view primary): not in degrees
+        # Within 1 degree of the angle as this camera shows it (peak_seen_deg: the engine's
+        # measure on the exact landmarks, docs/virtual-patient.md "Truth"); the camera
+        # geometry, that angle against the 3D definition, is a limit of one camera (sit to
+        # stand side-on: perspective bends the wide-set thighs, 1.8 degrees)
+        assert r.peak_deg == pytest.approx(t.peak_seen_deg, abs=1.0)
+        assert t.peak_seen_deg == pytest.approx(t.peak_deg, abs=2.0)
 
 
-@pytest.mark.parametrize("exercise", [e for e in exercise_ids()
-                                      if get_spec(e).faults and e not in GRADED])
+def test_sit_to_stand_peak_within_a_degree_and_its_camera_geometry():
+    from tracking.exercise.analysis import analyze_series
+
+    series, truth = generate("sit_to_stand", reps=2)
+    result = analyze_series(series, "sit_to_stand")
+    assert result.rep_count == 2
+    for t in truth.reps:
+        r = _match(t, result.reps)
+        assert abs(r.peak_deg - t.peak_seen_deg) <= 1.0
+        # side-on the near thigh reads ~1.8 degrees short of the 3D hip angle (perspective:
+        # thighs 17 degrees apart, camera 3.2 m away); from far away the two agree
+        assert 1.0 < t.peak_deg - t.peak_seen_deg < 2.5
+    far = Camera("left", distance=30.0, vfov_deg=6.0)
+    _, truth_far = generate("sit_to_stand", reps=1, view=far)
+    assert abs(truth_far.reps[0].peak_deg - truth_far.reps[0].peak_seen_deg) < 0.5
+
+
+@pytest.mark.parametrize("exercise", [e for e in exercise_ids() if get_spec(e).faults])
 def test_engine_finds_each_injected_fault_and_invents_none(exercise):
+    """Every exercise (UI-PRMD ones included): each injected fault family is found in its
+    repetition; any other fault reported is one the truth shows there (``also_shows``: the
+    injected movement pushes that rule past its limit on the exact landmarks); clean
+    repetitions report nothing."""
     from tracking.exercise.analysis import analyze_series
 
     spec = get_spec(exercise)
     side = None if spec.sides == "bilateral" else "left"
+    fam = {r.name: family(r) for r in spec.faults}
     for rule in {family(r): r for r in reversed(spec.faults)}.values():
         series, truth = generate(spec, reps=3, side=side, faults={2: [rule.name]}, seed=3)
         result = analyze_series(series, spec)
         hit = _match(truth.reps[1], result.reps)
-        assert hit is not None and {f.name for f in hit.faults} == {rule.name}, rule.name
+        assert hit is not None and any(fam[f.name] == family(rule) for f in hit.faults), rule.name
+        others = {f.name for f in hit.faults if fam[f.name] != family(rule)}
+        assert others <= set(truth.reps[1].also_shows), (rule.name, others)
         assert all(not r.faults for r in result.reps if r is not hit), rule.name
 
 

@@ -60,6 +60,23 @@ def primary_names(spec: ExerciseSpec, sides: tuple[str, ...]) -> tuple[str, ...]
     return (a,)
 
 
+def seen_primary(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera,
+                 points: np.ndarray) -> np.ndarray:
+    """The primary angle (T,) as the engine's measure reads this camera's picture of exact
+    landmarks ``points`` (T,33,3): view decided as the engine decides it (image angle where
+    the view shows the angle's plane, else world); a two-sided primary seen side-on is read on
+    the near side, as the engine does (the far limb is hidden behind the body)."""
+    from tracking.kinematics import near_side
+
+    names = primary_names(spec, sides)
+    vals = measure(points, camera, names, "engine")
+    if len(names) == 2 and kin_view(camera) == "side":
+        near = np.nanmean(near_side(camera.project(points), camera.world_landmarks(points)))
+        if near == near and near != 0:
+            return vals[names[0] if near > 0 else names[1]]
+    return primary_value(vals, names)
+
+
 def primary_value(values: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
     """The primary angle: the working side's, or the mean of both for a bilateral movement."""
     return np.mean(np.stack([values[n] for n in names]), axis=0)
@@ -180,16 +197,56 @@ def rep_profile(local: np.ndarray, up: float, hold: float, down: float) -> np.nd
     return np.where((local < 0) | (local >= up + hold + down), 0.0, phase)
 
 
+def engine_window(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
+                  points: np.ndarray, fps: float) -> tuple[int, int] | None:
+    """The frames at which the scoring engine itself (``ExerciseTracker``, view auto) starts
+    and ends the first repetition of ``points`` (T,33,3) seen by ``camera`` (end: the last
+    frame if it does not end it); None if it starts none.
+
+    Relative fault rules take their baseline from the frame just before the start (the last
+    sample the engine saw at rest), and so do the UI-PRMD limits (bench/uiprmd_rules.py
+    measures them that way). Running the engine's own detector, rather than guessing where it
+    will start, keeps a calibrated fault ``margin`` past its limit as the engine reads it.
+    """
+    from dataclasses import replace
+
+    from tracking.exercise.events import RepAbandoned, RepCompleted, RepStarted
+    from tracking.exercise.tracker import ExerciseTracker
+    from tracking.virtual_patient.camera import series_from_points
+
+    series = series_from_points(points, camera, fps)
+    side = None
+    if spec.sides in ("both", "alternating") and len(sides) == 1:
+        side = "left" if sides == ("l",) else "right"
+    tracker = ExerciseTracker(replace(spec, faults=()), None, camera.width, camera.height_px,
+                              side=side)
+    events = tracker.run_series(series)
+    t0 = next((e.t_s for e in events if isinstance(e, RepStarted)), None)
+    if t0 is None:
+        return None
+    t1 = next((e.t_s for e in events if isinstance(e, (RepCompleted, RepAbandoned))
+               and e.t_s >= t0), None)
+    return int(round(t0 * fps)), len(points) - 1 if t1 is None else int(round(t1 * fps))
+
+
 def _baseline(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
-              amplitude: float, phase: np.ndarray, names: Sequence[str]) -> dict[str, float]:
-    """The measures where the engine takes its baseline for relative rules: the last sample
-    before the primary angle has moved half the spec's minimum range."""
+              amplitude: float, tempo: tuple[float, float, float], fps: float,
+              names: Sequence[str]) -> dict[str, float]:
+    """The measures where the engine takes its baseline for relative rules: the last frame
+    before the engine starts a clean repetition (1 s of rest, then the movement, at ``fps``)."""
+    up, hold, down = tempo
+    local = np.arange(-1.0, up + min(hold, 2.0) + down, 1.0 / fps)
+    phase = rep_profile(local, up, min(hold, 2.0), down)
     pts = pose_landmarks(pose_dofs(spec, sides, phase, np.full(phase.size, amplitude)), body)
-    pn = primary_names(spec, sides)
-    vals = measure(pts, camera, [*names, *pn], "engine")
-    prim = primary_value(vals, pn)
-    moved = np.abs(prim - prim[0]) >= spec.primary.min_range / 2.0
-    i = max(int(np.argmax(moved)) - 1, 0) if moved.any() else 0
+    vals = measure(pts, camera, list(names), "engine")
+    win = engine_window(spec, sides, camera, body, pts, fps)
+    i = None if win is None else win[0]
+    if i is None:  # the engine starts no repetition: the last frame before half the minimum range
+        pn = primary_names(spec, sides)
+        prim = primary_value(measure(pts, camera, pn, "engine"), pn)
+        moved = np.abs(prim - prim[0]) >= spec.primary.min_range / 2.0
+        i = int(np.argmax(moved)) if moved.any() else 1
+    i = min(max(i - 1, 0), len(pts) - 1)
     return {k: float(vals[k][i]) for k in names}
 
 
@@ -212,13 +269,16 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
     need_s = rule.min_duration_s + 0.2
     mags = np.arange(0.0, 62.0, 2.0)
     all_names = sorted({n for r in spec.faults for n in measure_names(r, sides)})
-    rest = _baseline(spec, sides, camera, body, amplitude, phase, all_names)
+    rest = _baseline(spec, sides, camera, body, amplitude, tempo, fps, all_names)
     m, f = mags.size, local.size
     fallback = None
     for window in FAULT_PHASES:
         env = envelope(phase, window)
         for variant in range(len(variants(rule))):
             pattern = fault_pattern(rule, variant, sides)
+            if MOTIONS[spec.id].level_feet and "pelvis_tilt" in pattern and any(
+                    k.startswith("ankle_") for k in pattern):
+                continue  # a whole-body sway at the ankles: for upright standing, not squats
             mm = np.repeat(mags, f)
             dofs = pose_dofs(spec, sides, np.tile(phase, m), np.full(m * f, amplitude),
                              {k: v * mm * np.tile(env, m) for k, v in pattern.items()})
@@ -228,8 +288,17 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
             if not good.size:
                 continue
             i = int(good[0])
-            others = [r.name for r in spec.faults if family(r) != family(rule) and np.nanmax(
-                np.nan_to_num(_fault_values(spec, r, sides, vals, rest), nan=-1e9).reshape(m, f)[i]) > -2.0]
+            # another fault counts as shown when it comes within 2 deg of its limit, unless
+            # the clean movement (magnitude 0) is already as close (a limit of 1.5 on a measure
+            # that stays at 0): the compensation must move it towards its limit by > 0.5 deg
+            others = []
+            for r in spec.faults:
+                if family(r) == family(rule):
+                    continue
+                ex = np.nanmax(np.nan_to_num(_fault_values(spec, r, sides, vals, rest),
+                                             nan=-1e9).reshape(m, f)[[0, i]], axis=1)
+                if ex[1] > -2.0 and ex[1] > ex[0] + 0.5:
+                    others.append(r.name)
             result = ({k: v * mags[i] for k, v in pattern.items()}, float(mags[i]),
                       f"variant {variant}, window {window}"
                       + (f"; also shows {', '.join(others)}" if others else ""), window)
@@ -240,3 +309,34 @@ def fault_injection(spec: ExerciseSpec, name: str, sides: tuple[str, ...], camer
         raise ValueError(f"{spec.id}: the virtual patient cannot make fault {name!r} clear "
                          "from this view")
     return fallback
+
+
+#: an excess smaller than this (degrees) is rounding, not a fault (a knee-valgus limit of 0 on
+#: a measure that stays at 0: -0.0 against 1e-15)
+PRESENT_EPS = 1e-3
+
+
+def faults_present(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera, body: BodyShape,
+                   points: np.ndarray, fps: float) -> tuple[str, ...]:
+    """The spec's fault rules past their limit in one repetition ``points`` (T,33,3; rest
+    first), as the engine reads these exact landmarks from this camera: within the engine's
+    repetition, the measure (relative rules: minus its value the frame before the engine
+    starts it) beyond the limit for the rule's minimum duration without a break."""
+    if not spec.faults:
+        return ()
+    names = sorted({n for r in spec.faults for n in measure_names(r, sides)})
+    vals = measure(points, camera, names, "engine")
+    win = engine_window(spec, sides, camera, body, points, fps)
+    if win is None:
+        return ()
+    i0 = max(win[0] - 1, 0)
+    found = []
+    for rule in spec.faults:
+        e = _fault_values(spec, rule, sides, vals, {n: vals[n][i0] for n in names})[i0 + 1:win[1] + 1]
+        run = best = 0
+        for over in np.nan_to_num(e, nan=-1.0) > PRESENT_EPS:
+            run = run + 1 if over else 0
+            best = max(best, run)
+        if (best - 1) / fps >= rule.min_duration_s - 1e-9:
+            found.append(rule.name)
+    return tuple(found)

@@ -17,12 +17,19 @@ from tracking.exercise.spec import FaultRule
 
 _SIDE_LEAN_TRUNK = {"~trunk_lateral_lean": -1.0}  # away from the working side
 _SIDE_LEAN_BLOCK = {"~pelvis_obliquity": 1.0, "~hip_abduction_l": -1.0, "~hip_abduction_r": 1.0}
+#: The whole body sways forward at the ankles (the "ankle strategy" of standing balance):
+#: trunk and pelvis tip together, the hips stay as they were, the feet stay flat. A forward
+#: lean at the hip (trunk_flexion) also bends the hips as measured (trunk against thigh).
+#: Only for motions that do not level the feet themselves (upright standing): in a squat it
+#: would ask the ankles for more dorsiflexion than they have.
+_SWAY = {"pelvis_tilt": 1.0, "ankle_plantarflexion_l": -1.0, "ankle_plantarflexion_r": -1.0}
 
 #: (angle of the fault rule, +1 for "greater"/"abs_greater", -1 for "less") -> variants (first
 #: preferred), each a DOF pattern per unit magnitude, on the side(s) the rule watches.
 INJECTIONS: dict[tuple[str, int], tuple[dict[str, float], ...]] = {
-    ("trunk_forward_lean", 1): ({"trunk_flexion": 1.0}, {"trunk_flexion": -1.0}),
-    ("trunk_forward_lean", -1): ({"trunk_flexion": -1.0},),
+    ("trunk_forward_lean", 1): ({"trunk_flexion": 1.0}, {"trunk_flexion": -1.0}, _SWAY,
+                                {k: -v for k, v in _SWAY.items()}),
+    ("trunk_forward_lean", -1): ({"trunk_flexion": -1.0}, {k: -v for k, v in _SWAY.items()}),
     ("trunk_lateral_lean", 1): (_SIDE_LEAN_TRUNK, _SIDE_LEAN_BLOCK),
     ("knee_valgus", 1): ({"hip_rotation_{s}": 1.0, "hip_abduction_{s}": -0.3},),
     ("heel_raise", 1): ({"ankle_plantarflexion_{s}": 1.0},),

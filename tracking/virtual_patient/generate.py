@@ -22,10 +22,11 @@ import numpy as np
 from tracking.exercise.spec import ExerciseSpec
 from tracking.series import PoseSeries
 from tracking.virtual_patient.body import BodyShape, pose_landmarks
-from tracking.virtual_patient.calibrate import (amplitude_for, fault_injection, measure,
-                                                pose_dofs, primary_names, primary_value,
-                                                Faults, fault_dofs, rep_profile)
+from tracking.virtual_patient.calibrate import (amplitude_for, fault_injection, faults_present,
+                                                measure, pose_dofs, primary_names, primary_value,
+                                                seen_primary, Faults, fault_dofs, rep_profile)
 from tracking.virtual_patient.camera import Camera, series_from_points
+from tracking.virtual_patient.faults import family
 
 SIDE_NAMES = {"l": "left", "r": "right"}
 
@@ -46,10 +47,19 @@ class RepTruth:
     held_in_tolerance_s: float  #: longest time within the spec's tolerance of its target (measured)
     faults: tuple[str, ...] = ()  #: injected faults
     amplitude: float = 0.0  #: motion amplitude used (1 = the motion's nominal movement)
+    #: the primary's extreme as the engine's measure reads this camera's picture of the exact
+    #: landmarks (``seen_primary``); ``peak_deg - peak_seen_deg`` is the camera-geometry error
+    peak_seen_deg: float = float("nan")
+    #: other fault rules of the spec past their limits in this repetition as the engine reads
+    #: the exact landmarks (``calibrate.faults_present``): a compensation that cannot be shown
+    #: without them (leaning the trunk forward on one leg bends the standing hip); empty for a
+    #: clean repetition (tested)
+    also_shows: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["faults"] = list(self.faults)
+        d["also_shows"] = list(self.also_shows)
         d["fault"] = self.faults[0] if self.faults else None
         return {k: round(v, 3) if isinstance(v, float) else v for k, v in d.items()}
 
@@ -130,6 +140,17 @@ def _tempo(spec: ExerciseSpec, tempo: Any, hold_s: float | None) -> tuple[float,
     return up, hold, down, pause
 
 
+def _rest_reading(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera,
+                  body: BodyShape) -> float:
+    """Where a requested range starts: the spec's ``start``, or for a primary read relative to
+    the patient's resting reading (``PrimaryAngle.relative``), that reading (3D definition)."""
+    if not getattr(spec.primary, "relative", False):
+        return spec.primary.start
+    pn = primary_names(spec, sides)
+    pts = pose_landmarks(pose_dofs(spec, sides, np.zeros(1), np.zeros(1)), body)
+    return float(primary_value(measure(pts, camera, pn), pn)[0])
+
+
 def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
              rom_deg: float | Sequence[float] | None = None, tempo: Any = None,
              side: str | None = None, noise: float | Sequence[float] = 0.0, missing: float = 0.0,
@@ -171,30 +192,42 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
     notes: list[str] = []
     injected: list[Faults] = []
     for i, sides in enumerate(schedule):
-        peak = spec.primary.start + sign * float(roms[i])
+        peak = _rest_reading(spec, sides, camera, body) + sign * float(roms[i])
         amp = amplitude_for(spec, sides, camera, body, peak)
         names = tuple(fault_map.get(i + 1, ()))
         shown: Faults = ()
-        for name in names:
-            delta, mag, note, window = fault_injection(spec, name, sides, camera, body, amp,
-                                                       (up, hold, down), fps)
-            notes.append(f"rep {i + 1}: {name} magnitude {mag:.0f} ({note})")
-            shown += ((tuple(sorted(delta.items())), window),)
-        if shown:  # the patient still reaches the range while compensating (when possible)
+        rep_notes: list[str] = []
+        # A compensation can change the primary angle (a trunk lean reads as hip flexion), so
+        # the amplitude is solved again with it shown (the patient still reaches the range),
+        # and the fault calibrated again at that amplitude, until both agree.
+        for _ in range(4 if names else 0):
+            shown, rep_notes = (), []
+            for name in names:
+                delta, mag, note, window = fault_injection(
+                    spec, name, sides, camera, body, amp, (up, hold, down), fps)
+                rep_notes.append(f"rep {i + 1}: {name} magnitude {mag:.0f} ({note})")
+                shown += ((tuple(sorted(delta.items())), window),)
             try:
-                amp = amplitude_for(spec, sides, camera, body, peak, shown)
+                new_amp = amplitude_for(spec, sides, camera, body, peak, shown)
             except ValueError:
-                notes.append(f"rep {i + 1}: range not reachable with the fault")
+                rep_notes.append(f"rep {i + 1}: range not reachable with the fault")
+                break
+            if abs(new_amp - amp) < 1e-3:
+                break
+            amp = new_amp
+        notes += rep_notes
         plan.append((sides, amp, names, True))
         injected.append(shown)
     first = schedule[0] if schedule else ("l", "r")
     if partial_start:
-        a = amplitude_for(spec, first, camera, body, spec.primary.target)
+        a = amplitude_for(spec, first, camera, body, _rest_reading(spec, first, camera, body)
+                          + spec.primary.target - spec.primary.start)
         plan.insert(0, (first, partial_start * a, (), False))
         injected.insert(0, ())
     if partial_end:
         last = schedule[-1] if schedule else first
-        a = amplitude_for(spec, last, camera, body, spec.primary.target)
+        a = amplitude_for(spec, last, camera, body, _rest_reading(spec, last, camera, body)
+                          + spec.primary.target - spec.primary.start)
         plan.append((last, partial_end * a, (), False))
         injected.append(())
 
@@ -233,19 +266,28 @@ def generate(spec_or_id: ExerciseSpec | str, reps: int | None = None,
         pn = primary_names(spec, sides)
         sel = k == j
         vals = primary_value(measure(points[sel], camera, pn), pn)
+        seen = seen_primary(spec, sides, camera, points[sel])
+        if getattr(spec.primary, "relative", False):  # read from the resting reading, as the engine
+            vals, seen = (vals - vals[0] + spec.primary.start, seen - seen[0] + spec.primary.start)
         prim[sel] = vals
         t0 = lead_in_s + j * rep_len
         i_peak = int(np.nanargmax(sign * vals))
         start_deg = float(vals[0])
         near = np.abs(vals - spec.primary.target) <= spec.primary.tolerance
         runs = np.diff(np.flatnonzero(np.diff(np.r_[0, near.astype(int), 0])))[::2]
+        lead = np.repeat(points[sel][:1], int(round(0.5 * fps)), axis=0)  # rest before the rep
+        fams = {family(r) for r in spec.faults if r.name in names}
+        also = tuple(r.name for r in spec.faults if family(r) not in fams and r.name in
+                     faults_present(spec, sides, camera, body,
+                                    np.concatenate([lead, points[sel]]), fps)) if counted else ()
         rt = RepTruth(index=count + 1 if counted else 0,
                       side="" if len(sides) == 2 else SIDE_NAMES[sides[0]],
                       start_s=t0, peak_s=float(t[sel][i_peak]), end_s=t0 + up + hold + down,
                       start_deg=start_deg, peak_deg=float(vals[i_peak]),
                       rom_deg=float(abs(vals[i_peak] - start_deg)), hold_s=hold,
                       held_in_tolerance_s=float(runs.max() / fps) if runs.size else 0.0,
-                      faults=names, amplitude=amp)
+                      faults=names, amplitude=amp,
+                      peak_seen_deg=float(seen[int(np.nanargmax(sign * seen))]), also_shows=also)
         if counted:
             count += 1
             truth_reps.append(rt)
