@@ -91,7 +91,9 @@ _DEFS: list[AngleDef] = [
             "{side} shoulder hike: tilt of the shoulder line relative to the hip line, positive "
             "when the {side} shoulder is higher, frontal plane"),
     *_sided("trunk_lateral_lean", "trunk_lean_frontal", "frontal", _T,
-            "trunk lean towards the {side}: trunk line against vertical, frontal plane"),
+            "trunk lean towards the {side}: trunk line against vertical, frontal plane (where the "
+            "ears are seen, the smaller of that and the mid-hip-to-head line's lean, 0 if they "
+            "disagree)"),
     *_sided("ankle_lift", "height_diff", "vertical", (L.LEFT_ANKLE, L.RIGHT_ANKLE),
             "{side} ankle lift: height of the {side} ankle above the other ankle, percent of "
             "torso length", "pct"),
@@ -115,7 +117,9 @@ _DEFS: list[AngleDef] = [
              "vertical, sagittal plane, forward positive", "deg", "trunk_forward_lean"),
     AngleDef("trunk_lateral_lean", "trunk_lean_frontal", "frontal", _T, "",
              "trunk lateral lean: trunk line against vertical, frontal plane, towards the "
-             "patient's left positive", "deg", "trunk_lateral_lean"),
+             "patient's left positive; where the ears are seen, the smaller of that and the "
+             "mid-hip-to-head line's lean (0 if they disagree: a shoulder rising with its arm or "
+             "a head tilt alone is no trunk lean)", "deg", "trunk_lateral_lean"),
     AngleDef("hip_height", "hip_height", "vertical", (L.LEFT_ANKLE, L.RIGHT_ANKLE), "",
              "hip height: mid-ankle to mid-hip vertical distance, percent of torso length",
              "pct", "hip_height"),

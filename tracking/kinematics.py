@@ -117,6 +117,22 @@ class _Geo:
 _TRUNK = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP))
 
 
+def _lean_frontal(g: _Geo, sgn: float) -> np.ndarray:
+    """Trunk side lean: the trunk line (mid-hip to mid-shoulder) against vertical, frontal plane.
+
+    Where the head is seen (both ears), the mid-hip-to-head line must agree: the reading is
+    the smaller of the two leans when they lean the same way, else 0. A true lean tilts both
+    (the head rides on the trunk); a shoulder that rises and moves in with its arm, as
+    shoulders do (and MediaPipe's shoulder point more so), tilts only the trunk line, and a
+    head tilt only the head line. Without ears (Kinect data) the trunk line alone."""
+    up = np.broadcast_to(g.G, g.trunk_up.shape)
+    v = _signed(g.trunk_up, up, g.lat_h * sgn, g.n_front_h)
+    head = 0.5 * (g.P[:, L.LEFT_EAR] + g.P[:, L.RIGHT_EAR]) - g.mid_hip
+    vh = _signed(head, up, g.lat_h * sgn, g.n_front_h)
+    agree = np.where(np.sign(v) == np.sign(vh), np.sign(v) * np.minimum(np.abs(v), np.abs(vh)), 0.0)
+    return np.where(np.isfinite(vh) & np.isfinite(v), agree, v)
+
+
 def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
     """Value and landmark confidence of one definition in one geometry."""
     P, pts, k = g.P, d.points, d.kind
@@ -168,7 +184,7 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
     elif k == "trunk_lean_sagittal":
         v = _signed(g.trunk_up, np.broadcast_to(g.G, g.trunk_up.shape), g.fwd_h, g.n_side_h)
     elif k == "trunk_lean_frontal":
-        v = _signed(g.trunk_up, np.broadcast_to(g.G, g.trunk_up.shape), g.lat_h * sgn, g.n_front_h)
+        v = _lean_frontal(g, sgn)
     elif k == "foot_pitch":
         vec = P[:, pts[0]] - P[:, pts[1]]
         up = _dot(vec, g.G)
