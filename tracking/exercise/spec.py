@@ -6,7 +6,7 @@ The format is documented in docs/exercises.md ("Spec format"). A broken file rai
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,10 @@ class PrimaryAngle:
     #: view primaries only: "either" counts one repetition signal, the larger of the two
     #: sides' excursions (a view that hides one side of an alternating exercise); "" the spec's
     sides: str = ""
+    #: view primaries only: "image3d" reads the measure from the image landmarks with the pose
+    #: model's relative depth (tracking.kinematics source), for a movement along the camera's
+    #: axis; "auto" (default) as every measure
+    source: str = "auto"
 
     @property
     def direction(self) -> str:
@@ -121,6 +125,7 @@ class ExerciseSpec:
 _TOP = {"id", "name", "category", "position", "view", "sides", "primary", "tempo", "hold_s",
         "reps", "scene", "description", "cues", "faults", "front_primary", "side_primary"}
 _PRIMARY = {"angle", "start", "target", "min_range", "tolerance", "direction", "relative"}
+_VIEW_PRIMARY = _PRIMARY | {"sides", "source"}
 #: tables counted instead of [primary] from a view that does not show its plane
 VIEW_PRIMARIES = ("front_primary", "side_primary")
 _TEMPO = {"up_s", "down_s"}
@@ -234,11 +239,12 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
 
 
 def _view_primary(r: "_Reader", p: dict[str, Any], pre: str, sides: str) -> PrimaryAngle:
-    """A [front_primary] / [side_primary] table: a [primary] table, plus ``sides = "either"``."""
-    vp = _primary(r, {k: v for k, v in p.items() if k != "sides"}, pre, _PRIMARY | {"sides"}, p)
-    if "sides" in p:
-        vp = PrimaryAngle(vp.angle, vp.start, vp.target, vp.min_range, vp.tolerance, vp.relative,
-                          r.choice(p, "sides", ("either",), pre + "."))
+    """A [front_primary] / [side_primary] table: a [primary] table, plus ``sides = "either"``
+    and ``source = "image3d"``."""
+    vp = _primary(r, {k: v for k, v in p.items() if k not in ("sides", "source")}, pre,
+                  _VIEW_PRIMARY, p)
+    vp = replace(vp, sides=r.choice(p, "sides", ("either",), pre + ".") if "sides" in p else "",
+                 source=r.choice(p, "source", ("auto", "image3d"), pre + ".", "auto"))
     if vp.sides == "either" and vp.angle not in SIDED:
         raise r.fail(pre + ".sides", f"'either' needs a sided measure, {vp.angle!r} is not sided")
     if vp.angle not in SIDED and sides != "bilateral":

@@ -101,6 +101,8 @@ class ExerciseTracker:
         self.names = tuple(sorted({n for c in self.channels for n in c.names}
                                   | {m.angle for c in self.channels for m in c.monitors}))
         pos = {n: j for j, n in enumerate(self.names)}
+        self._prim_names = tuple(sorted({n for c in self.channels for n in c.names}))
+        self._prim_source = p.source
         self._prim_idx = [tuple(pos[n] for n in c.names) for c in self.channels]
         self._mon_idx = [[pos[m.angle] for m in c.monitors] for c in self.channels]
         #: side -> (value, confidence) of the primary angle in the latest frame (for a HUD)
@@ -203,6 +205,9 @@ class ExerciseTracker:
         else:
             vals = frame_angles(frame, self.names, self.view, self.width, self.height,
                                 view_start=prev)
+            if self._prim_source != "auto":  # the view primary's own source
+                vals.update(frame_angles(frame, self._prim_names, "any", self.width, self.height,
+                                         self._prim_source))
             vis = self._fault_visibility(frame.xyzv[None], world, self.width, self.height, backend)
         V = [(vals[n][0],) for n in self.names]
         C = [(vals[n][1],) for n in self.names]
@@ -312,6 +317,9 @@ class ExerciseTracker:
         w = self.width or series.meta.width
         h = self.height or series.meta.height
         readings = angles_arrays(series.xyzv, series.world, self.names, self.view, w, h) if len(series) else {}
+        if readings and self._prim_source != "auto":  # the view primary's own source
+            readings.update(angles_arrays(series.xyzv, series.world, self._prim_names, "any", w, h,
+                                          self._prim_source))
         switch = (series.flags & 1).astype(bool)
         cols = {n: (np.where(switch, np.nan, r.value_deg).tolist(), np.where(switch, 0.0, r.confidence).tolist())
                 for n, r in readings.items()}
