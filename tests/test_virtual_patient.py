@@ -211,3 +211,24 @@ def test_noise_along_the_camera_depth():
     assert np.std(d[:, 2]) > 0.015 and np.std(d[:, 0]) < 0.002 and np.std(d[:, 1]) < 0.002
     with pytest.raises(ValueError, match="noise"):
         generate("squat", reps=1, noise=-0.01)
+
+
+def test_relative_trunk_rule_found_in_a_sit_to_stand_despite_its_forward_lean():
+    """A relative rule's baseline is the engine's last sample at rest before it starts the
+    repetition, after the forward lean of standing up has begun: the virtual patient's
+    sway is calibrated against that very baseline (calibrate.engine_window), so it is found
+    in its repetition only; the clean repetitions' lean (~35 deg, ~22 from the baseline, as in
+    correct UI-PRMD repetitions: median peak 34, baseline 9) stays under the limit."""
+    from dataclasses import replace
+
+    from tracking.exercise.analysis import analyze_series
+    from tracking.exercise.spec import FaultRule
+
+    rule = FaultRule("trunk_sways", "trunk_forward_lean", "abs_greater", 29.0, "Keep your trunk still",
+                     "moderate", 0.1, "same", True)
+    spec = replace(get_spec("sit_to_stand"), faults=(rule,))
+    series, truth = generate(spec, reps=3, faults={2: ["trunk_sways"]}, seed=3)
+    result = analyze_series(series, spec)
+    assert [bool(r.faults) for r in result.reps] == [False, True, False]
+    assert result.reps[1].faults[0].name == "trunk_sways"
+    assert 29.0 < abs(result.reps[1].faults[0].value) < 45.0  # past the limit, not inflated
