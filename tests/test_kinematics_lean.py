@@ -47,3 +47,21 @@ def test_head_tilt_alone_is_no_lean():
         arr[:, [L.LEFT_EAR, L.RIGHT_EAR], 0] += dx * RAMP[:, None]
     for view in ("front", "any"):
         assert np.abs(_lean(s, view)).max() < 0.2, view
+
+
+def test_abduction_measured_from_the_midline_not_the_moving_shoulder():
+    """A goniometer's fixed arm lies along the sternum: moving the raised arm's shoulder point
+    in (the whole arm with it) changes the abduction by the arm's own tilt only."""
+    abd = np.full(len(T), 140.0)
+    s = pose_series(T, {"shoulder_abduction_l": abd})
+    ref = _lean(s, "front", "shoulder_abduction_l")
+    np.testing.assert_allclose(ref, 140.0, atol=1.0)
+    moved = pose_series(T, {"shoulder_abduction_l": abd})
+    for arr, dx in ((moved.world, -0.04), (moved.xyzv, -0.025)):  # shoulder + arm 4 cm in
+        arr[:, [L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST], 0] += dx * RAMP[:, None]
+    for view in ("front", "any"):
+        np.testing.assert_allclose(_lean(moved, view, "shoulder_abduction_l"), 140.0, atol=0.3)
+    # without the head, the mid-shoulder point (and the trunk line) moves with it
+    for arr in (moved.world, moved.xyzv):
+        arr[:, [L.LEFT_EAR, L.RIGHT_EAR], :3] = np.nan
+    assert abs(_lean(moved, "front", "shoulder_abduction_l")[-1] - 140.0) > 1.0

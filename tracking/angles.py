@@ -58,7 +58,8 @@ _DEFS: list[AngleDef] = [
     *_sided("hip_extension", "trunk_sagittal_neg", "sagittal", (L.LEFT_HIP, L.LEFT_KNEE),
             "{side} hip extension: minus hip flexion (thigh behind the trunk line positive)"),
     *_sided("hip_abduction", "trunk_frontal", "frontal", (L.LEFT_HIP, L.LEFT_KNEE),
-            "{side} hip abduction: trunk line against the thigh, frontal plane, outward positive"),
+            "{side} hip abduction: trunk midline (see shoulder abduction) against the thigh, "
+            "frontal plane, outward positive"),
     *_sided("shoulder_flexion", "trunk_sagittal", "sagittal", (L.LEFT_SHOULDER, L.LEFT_ELBOW),
             "{side} shoulder flexion: trunk line against the upper arm, sagittal plane, "
             "forward positive"),
@@ -66,8 +67,9 @@ _DEFS: list[AngleDef] = [
             (L.LEFT_SHOULDER, L.LEFT_ELBOW),
             "{side} shoulder extension: minus shoulder flexion (arm behind the trunk positive)"),
     *_sided("shoulder_abduction", "trunk_frontal", "frontal", (L.LEFT_SHOULDER, L.LEFT_ELBOW),
-            "{side} shoulder abduction: trunk line against the upper arm, frontal plane, "
-            "outward positive"),
+            "{side} shoulder abduction: trunk midline against the upper arm, frontal plane, "
+            "outward positive (midline: of the trunk line and the mid-hip-to-head line, the one "
+            "leaning less sideways, so a shoulder rising with its arm does not tilt it)"),
     *_sided("shoulder_elevation", "trunk_3d", "3d", (L.LEFT_SHOULDER, L.LEFT_ELBOW),
             "{side} shoulder elevation: 3D angle between the trunk line and the upper arm, "
             "in whatever plane the arm rises (scaption, reaching)"),

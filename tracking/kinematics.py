@@ -117,6 +117,15 @@ class _Geo:
 _TRUNK = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP))
 
 
+def _frontal_leans(g: _Geo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Frontal-plane leans (towards the patient's left +) of the trunk line (mid-hip to
+    mid-shoulder) and of the head line (mid-hip to mid-ear), and the head line itself."""
+    up = np.broadcast_to(g.G, g.trunk_up.shape)
+    head = 0.5 * (g.P[:, L.LEFT_EAR] + g.P[:, L.RIGHT_EAR]) - g.mid_hip
+    return (_signed(g.trunk_up, up, g.lat_h, g.n_front_h),
+            _signed(head, up, g.lat_h, g.n_front_h), head)
+
+
 def _lean_frontal(g: _Geo, sgn: float) -> np.ndarray:
     """Trunk side lean: the trunk line (mid-hip to mid-shoulder) against vertical, frontal plane.
 
@@ -125,12 +134,19 @@ def _lean_frontal(g: _Geo, sgn: float) -> np.ndarray:
     (the head rides on the trunk); a shoulder that rises and moves in with its arm, as
     shoulders do (and MediaPipe's shoulder point more so), tilts only the trunk line, and a
     head tilt only the head line. Without ears (Kinect data) the trunk line alone."""
-    up = np.broadcast_to(g.G, g.trunk_up.shape)
-    v = _signed(g.trunk_up, up, g.lat_h * sgn, g.n_front_h)
-    head = 0.5 * (g.P[:, L.LEFT_EAR] + g.P[:, L.RIGHT_EAR]) - g.mid_hip
-    vh = _signed(head, up, g.lat_h * sgn, g.n_front_h)
+    v, vh, _ = _frontal_leans(g)
     agree = np.where(np.sign(v) == np.sign(vh), np.sign(v) * np.minimum(np.abs(v), np.abs(vh)), 0.0)
-    return np.where(np.isfinite(vh) & np.isfinite(v), agree, v)
+    return sgn * np.where(np.isfinite(vh) & np.isfinite(v), agree, v)
+
+
+def _midline_up(g: _Geo) -> np.ndarray:
+    """The trunk's midline for frontal-plane limb angles, as a goniometer's fixed arm lies
+    along the sternum: of the trunk line and the head line, the one that leans less sideways
+    (the trunk line where no ears are seen). A shoulder rising with its raised arm moves the
+    mid-shoulder point, not the midline."""
+    v, vh, head = _frontal_leans(g)
+    use_head = np.isfinite(vh) & (np.abs(vh) < np.abs(np.nan_to_num(v, nan=np.inf)))
+    return np.where(use_head[:, None], head, g.trunk_up)
 
 
 def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +163,7 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         u = P[:, pts[1]] - P[:, pts[0]]
         down = -g.trunk_up
         if k == "trunk_frontal":
-            v = _wrap(_signed(u, down, out_dir, g.n_front))
+            v = _wrap(_signed(u, -_midline_up(g), out_dir, g.n_front))
         elif k == "trunk_3d":
             v = _between(u, down)
         else:
