@@ -125,6 +125,8 @@ class SpecTracker:
         return float(self.targets.get("target", self.spec.primary.target))
 
     def progress(self, value: float) -> float:
+        if hasattr(self.engine, "progress"):  # the measure the engine counts (view primaries)
+            return float(self.engine.progress(value))
         p = self.spec.primary
         span = self.target_deg - p.start
         return (value - p.start) / span if span else 0.0
