@@ -26,7 +26,8 @@ from tracking.virtual_patient.generate import generate
 #: (exercise, view) pairs counted from a view primary
 VIEW_PRIMARIES = [("seated_knee_extension", "front"), ("standing_straight_leg_raise", "front"),
                   ("heel_raise", "front"), ("heel_raise", "side"), ("forward_reach", "side"),
-                  ("standing_hip_abduction", "side")]
+                  ("standing_hip_abduction", "side"), ("seated_forward_reach", "side"),
+                  ("seated_punches", "side"), ("seated_march", "side")]
 #: depth noise (m, along the camera axes): a pose model guessing depth from one picture
 GUESSED_DEPTH = (0.003, 0.003, 0.06)
 
