@@ -245,8 +245,10 @@ def count_generic(series: PoseSeries) -> GenericResult:
     else:
         strength, period, name, x = 0.0, 0.0, fallback[1], fallback[2]
     cycles, open_end = count_cycles(x, t, period)
+    base = name.split("@")[0]  # heights and sideways positions are in torso lengths
+    unit = ANGLES[base].unit if base in ANGLES else "torso"
     reps = tuple(RepResult(i + 1, "", float(t[a]), float(t[b]), float(t[p]), float(x[p]),
                            float(abs(x[p] - x[a])), 1.0, float("nan"), 0.0, (), None,
-                           (f"counted on {name}",))
+                           (f"counted on {name}",), unit, name)
                  for i, (a, p, b) in enumerate(cycles))
     return GenericResult(name, strength, period, reps, open_end)
