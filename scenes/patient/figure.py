@@ -44,7 +44,6 @@ BODY_TO_PANDA = LMatrix4f(1, 0, 0, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 0, 0, 1)
 LIMBS: tuple[tuple[str, L, L, float, float, str], ...] = tuple(
     item for side in ("LEFT", "RIGHT") for item in (
         (f"{side}_upper_arm", L[f"{side}_SHOULDER"], L[f"{side}_ELBOW"], 0.047, 0.039, "skin"),
-        (f"{side}_forearm", L[f"{side}_ELBOW"], L[f"{side}_WRIST"], 0.037, 0.027, "skin"),
         (f"{side}_thumb", L[f"{side}_WRIST"], L[f"{side}_THUMB"], 0.014, 0.010, "skin"),
         (f"{side}_thigh", L[f"{side}_HIP"], L[f"{side}_KNEE"], 0.082, 0.056, "trousers"),
     ))
@@ -58,6 +57,11 @@ SHANK_PROFILE = np.array([
     (0.50, 0.045, 0.052, -0.012), (0.72, 0.037, 0.040, -0.005), (0.90, 0.033, 0.034, 0.000),
     (1.00, 0.036, 0.038, 0.000),
 ])
+#: The forearm, elbow (0) to wrist (1): (position along, radius). Widest a few centimetres
+#: below the elbow, where the forearm's muscles are (adult ~28 cm round), tapering to a
+#: wrist ~17 cm round; not a cone widest at the elbow.
+FOREARM_PROFILE = np.array([(0.00, 0.039), (0.12, 0.043), (0.30, 0.041), (0.60, 0.034),
+                            (0.85, 0.029), (1.00, 0.027)])
 #: Kneecap (half-width, half-length, half-depth) and its centre's distance in front of the
 #: knee joint centre, along the bisector of the thigh's and shank's front directions.
 KNEECAP = ((0.026, 0.030, 0.016), 0.040)
@@ -65,7 +69,7 @@ KNEECAP = ((0.026, 0.030, 0.016), 0.040)
 #: (landmark, radius, colour) spheres that round off the joints
 JOINTS: tuple[tuple[L, float, str], ...] = tuple(
     item for side in ("LEFT", "RIGHT") for item in (
-        (L[f"{side}_SHOULDER"], 0.050, "shirt"), (L[f"{side}_ELBOW"], 0.037, "skin"),
+        (L[f"{side}_SHOULDER"], 0.050, "shirt"), (L[f"{side}_ELBOW"], 0.039, "skin"),
         (L[f"{side}_WRIST"], 0.027, "skin"), (L[f"{side}_HIP"], 0.078, "trousers"),
         (L[f"{side}_KNEE"], 0.052, "trousers"), (L[f"{side}_ANKLE"], 0.039, "trousers"),
     ))
@@ -138,6 +142,11 @@ class PatientFigure:
         for name, a, b, r0, r1, col in LIMBS:
             np_ = self._attach(name, *meshes.tube(r0, r1), col)
             self._limbs.append((np_, int(a), int(b)))
+        for side in ("LEFT", "RIGHT"):
+            r = FOREARM_PROFILE
+            np_ = self._attach(f"{side}_forearm", *meshes.profile_tube(r[:, 0], r[:, 1], r[:, 1],
+                                                                       np.zeros(len(r))), "skin")
+            self._limbs.append((np_, int(L[f"{side}_ELBOW"]), int(L[f"{side}_WRIST"])))
         self._shanks: list[tuple[NodePath, int, int]] = []
         self._kneecaps: list[tuple[NodePath, int, int, int]] = []
         for side in ("LEFT", "RIGHT"):
