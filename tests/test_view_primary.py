@@ -171,15 +171,17 @@ def test_fast_punch_peak_not_clipped_and_spikes_still_removed():
     assert SPIKE == 0.1
 
 
-def test_live_and_offline_agree_with_a_view_primary():
-    spec = get_spec("seated_knee_extension")
-    series, _ = generate(spec, reps=2, view="front", noise=GUESSED_DEPTH, seed=3)
+@pytest.mark.parametrize("exercise,view", [("seated_knee_extension", "front"),
+                                           ("standing_hip_abduction", "side")])
+def test_live_and_offline_agree_with_a_view_primary(exercise, view):
+    spec = get_spec(exercise)
+    series, _ = generate(spec, reps=2, view=view, noise=(0.003, 0.003, 0.01), seed=3)
     series = series.with_meta(backend="mediapipe-pose")
     off = ExerciseTracker(spec, None, series.meta.width, series.meta.height)
     e1 = [e.to_dict() for e in off.run_series(series)]
     live = ExerciseTracker(spec, None, series.meta.width, series.meta.height)
     e2 = [e.to_dict() for i in range(len(series)) for e in live.step(series[i], "mediapipe-pose")]
-    assert live.counted_view == off.counted_view == "front"
+    assert live.counted_view == off.counted_view == view
     assert e1 == e2 and sum(e["type"] == "RepCompleted" for e in e1) == 2
 
 
