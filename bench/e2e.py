@@ -10,7 +10,8 @@ view into an mp4 (``physioquest render-patient``'s code), and the clip is analys
 - count: repetitions counted / performed (target: exact); a front-view squat is also counted
   by the generic counter (``--exercise auto``, from body height), which is the count that
   the summary uses for it;
-- ROM err: mean |range of motion - truth| in degrees over the matched repetitions, where
+- ROM err: largest |range of motion - truth| over the matched repetitions (degrees, or the
+  unit of the measure counted: a view primary such as a front squat's hip height is in pct), where
   truth = the same analysis run on the clean (noise-free, not rendered) landmarks, so that
   only rendering + tracking errors remain (target <= 5 where the view shows the plane of the
   primary angle: "plane" column); "peak err" compares the peak angle with the generator's
