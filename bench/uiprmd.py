@@ -1,12 +1,19 @@
 """UI-PRMD benchmark: how well does the per-repetition score separate correct from incorrect?
 
-    .venv/bin/python -m bench.uiprmd [--root ../shared/data/ui-prmd] [--faults]
+    .venv/bin/python -m bench.uiprmd [--root ../shared/data/ui-prmd] [--faults] [--loso6 [--l2o]]
 
 Imports every repetition of subjects 1-6 (tracking.importers.uiprmd), scores it with the real
 exercise engine and the specs of assets/exercises (tracking.importers.uiprmd_eval), and prints
-the ROC AUC per movement for the tuning subjects 1-4 (the fault limits were set from them)
-and the held-out subjects 5-6, the mean scores of correct and incorrect repetitions, the
-files in which no repetition was counted, and (``--faults``) how often each fault fired.
+the ROC AUC per movement for subjects 1-4 and 5-6, the mean scores of correct and incorrect
+repetitions, the files in which no repetition was counted, and (``--faults``) how often each
+fault fired. The shipped rules are derived from subjects 1-6, so these AUCs are NOT held out.
+
+``--loso6`` (docs/uiprmd.md, pre-registered): every repetition scored through the engine with
+rules that the automatic procedure (bench.uiprmd_rules.derive) derived WITHOUT its subject:
+leave one subject out over 1-6 (AUC per movement over the pooled held-out scores; also the mean
+of the per-subject AUCs), beside the earlier scheme (subjects 1-4 each left out of 1-4, subjects
+5-6 scored with the rules derived from 1-4). ``--l2o``: also leave each pair of subjects out
+(fit on four, score two; mean of the 15 pairs' AUCs).
 """
 from __future__ import annotations
 
@@ -20,26 +27,101 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tracking.importers.uiprmd import UIPRMD_MOVEMENTS  # noqa: E402
-from tracking.importers.uiprmd_eval import (HELD_OUT_SUBJECTS, TUNING_SUBJECTS,  # noqa: E402
-                                            auc_by_movement, format_table, score_repetitions)
+import dataclasses  # noqa: E402
+import itertools  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from tracking.exercise.library import get_spec  # noqa: E402
+from tracking.importers.uiprmd import UIPRMD_MOVEMENTS, find_uiprmd_files, load_uiprmd_repetition  # noqa: E402
+from tracking.importers.uiprmd_eval import (HELD_OUT_SUBJECTS, TUNING_SUBJECTS, UIPRMD_TARGETS,  # noqa: E402
+                                            VIEW, MovementAuc, RepScore, auc_by_movement, format_table,
+                                            score_repetitions)
+
+SUBJECTS = TUNING_SUBJECTS + HELD_OUT_SUBJECTS
+
+
+def engine_scores(root: str, subjects, faults: dict | None = None) -> list[RepScore]:
+    """Score the repetitions of ``subjects`` through the engine, the specs' ``[[faults]]``
+    replaced by ``faults`` (exercise -> rules; None: the specs' own)."""
+    from tracking.exercise.analysis import analyze_series
+
+    out = []
+    for f in find_uiprmd_files(root):
+        if f.subject not in subjects:
+            continue
+        spec = get_spec(f.exercise)
+        if faults is not None:
+            spec = dataclasses.replace(spec, faults=faults[f.exercise])
+        res = analyze_series(load_uiprmd_repetition(f.positions, f.angles), spec,
+                             {"target": UIPRMD_TARGETS[f.exercise]}, view=VIEW)
+        rep = max(res.reps, key=lambda r: r.rom_deg) if res.reps else None
+        out.append(RepScore(f.movement, f.subject, f.episode, f.correct, float(rep.score) if rep else 0.0,
+                            tuple(x.name for x in rep.faults) if rep else (), rep is not None))
+    return out
+
+
+def held_out(root: str, reps: list, n_out: int = 1, subjects=SUBJECTS, fixed: dict | None = None):
+    """[(left-out subjects, their engine scores)]: each group scored with rules derived from the
+    other ``subjects`` only (``fixed``: left-out group -> rules given instead)."""
+    from bench.uiprmd_rules import derive
+
+    out = []
+    for held in itertools.combinations(subjects, n_out):
+        rules = (fixed or {}).get(held)
+        if rules is None:
+            rules = derive([r for r in reps if r.subject in subjects and r.subject not in held])
+        out.append((held, engine_scores(root, held, rules)))
+    return out
+
+
+def fold_mean(folds) -> dict[int, MovementAuc]:
+    """Per movement, the mean over folds of each fold's AUC (counts summed)."""
+    per = [auc_by_movement(sc) for _, sc in folds]
+    return {m: dataclasses.replace(per[0][m], auc=float(np.mean([p[m].auc for p in per])),
+                                   n_correct=sum(p[m].n_correct for p in per),
+                                   n_incorrect=sum(p[m].n_incorrect for p in per)) for m in per[0]}
+
+
+def loso6(root: str, l2o: bool = False) -> dict[str, dict[int, MovementAuc]]:
+    """The pre-registered evaluation (docs/uiprmd.md): AUC columns by movement."""
+    from bench.uiprmd_rules import derive, load
+
+    reps = load(root, SUBJECTS)
+    six = held_out(root, reps)
+    rules14 = derive([r for r in reps if r.subject in TUNING_SUBJECTS])
+    old = held_out(root, reps, subjects=TUNING_SUBJECTS) + [(HELD_OUT_SUBJECTS, engine_scores(
+        root, HELD_OUT_SUBJECTS, rules14))]
+    cols = {"LOSO-6 pooled": auc_by_movement([s for _, sc in six for s in sc]),
+            "LOSO-6 mean of subjects": fold_mean(six),
+            "1-4 LOSO + 1-4 on 5-6": auc_by_movement([s for _, sc in old for s in sc])}
+    if l2o:
+        cols["leave 2 out, mean"] = fold_mean(held_out(root, reps, n_out=2))
+    return cols
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--root", default=str(ROOT.parent / "shared" / "data" / "ui-prmd"))
     ap.add_argument("--faults", action="store_true", help="also count the faults seen")
+    ap.add_argument("--loso6", action="store_true", help="leave-one-subject-out over 1-6 (pre-registered)")
+    ap.add_argument("--l2o", action="store_true", help="with --loso6: also leave each pair of subjects out")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+    if args.loso6:
+        print("ROC AUC of the engine score, every repetition scored with rules derived without its subject")
+        print(format_table(loso6(args.root, args.l2o)))
+        print(f"\n{time.perf_counter() - t0:.0f} s")
+        return 0
     scores = score_repetitions(args.root, TUNING_SUBJECTS + HELD_OUT_SUBJECTS)
     dt = time.perf_counter() - t0
-    groups = {"subjects 1-4 (tuning)": TUNING_SUBJECTS, "subjects 5-6 (held out)": HELD_OUT_SUBJECTS}
+    groups = {"subjects 1-4": TUNING_SUBJECTS, "subjects 5-6": HELD_OUT_SUBJECTS}
     results = {g: auc_by_movement([s for s in scores if s.subject in subs]) for g, subs in groups.items()}
     print("ROC AUC of the engine score, correct (positive) vs incorrect repetitions")
     print(format_table(results))
     print()
-    held = results["subjects 5-6 (held out)"]
-    print(f"{'held out: movement':<40}{'mean score ok':>15}{'mean score bad':>16}{'no rep counted':>16}")
+    held = results["subjects 5-6"]
+    print(f"{'subjects 5-6: movement':<40}{'mean score ok':>15}{'mean score bad':>16}{'no rep counted':>16}")
     for m, a in held.items():
         print(f"{m:2d} {UIPRMD_MOVEMENTS[m]:<37}{a.mean_correct:>15.1f}{a.mean_incorrect:>16.1f}"
               f"{a.not_found:>16d}")

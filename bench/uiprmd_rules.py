@@ -1,9 +1,10 @@
 """How the UI-PRMD fault rules were chosen (subjects 1-4 only): reproduce the choice and its
 leave-one-subject-out cross-validation.
 
-    .venv/bin/python -m bench.uiprmd_rules [--root ../shared/data/ui-prmd] [--toml] [--grid] [--alternative]
+    .venv/bin/python -m bench.uiprmd_rules [--root ../shared/data/ui-prmd] [--subjects 1-6] [--toml]
+                                           [--grid] [--alternative]
 
-Reads ONLY the tuning subjects (tracking.importers.uiprmd_eval.TUNING_SUBJECTS). For every
+Reads ONLY the given subjects (default the tuning subjects 1-4; the shipped rules: 1-6). For every
 repetition the engine itself (ExerciseTracker, the spec without faults) finds the repetition
 window, side and relative baseline; each candidate compensation is then measured the way a
 fault rule reads it (worst value held for 0.1 s inside the window, relative = minus the value
@@ -45,6 +46,7 @@ if str(ROOT) not in sys.path:
 from tracking.angles import ANGLES, SIDED  # noqa: E402
 from tracking.exercise.events import RepCompleted, RepStarted  # noqa: E402
 from tracking.exercise.library import get_spec  # noqa: E402
+from tracking.exercise.spec import FaultRule  # noqa: E402
 from tracking.exercise.scoring import FAULT_POINTS, RANGE_POINTS, TEMPO_POINTS  # noqa: E402
 from tracking.exercise.tracker import ExerciseTracker  # noqa: E402
 from tracking.kinematics import angles_arrays  # noqa: E402
@@ -273,27 +275,60 @@ def relative(cands):
     return sorted({(n, s, True, c) for n, s, _, c in cands})
 
 
-def toml(rules) -> str:
-    blocks = []
+def fault_rules(rules) -> tuple[FaultRule, ...]:
+    """The chosen rules as the spec's ``[[faults]]``: each a moderate and a ``_marked`` major tier."""
+    out = []
     for (name, side, rel, comp), lo, hi in rules:
         key = next(k for k in ((name, side, comp), (name, rel, comp), (name, None, comp)) if k in _NAMES)
         fname, cue = _NAMES[key]
         sign = -1.0 if comp == "less" else 1.0  # "less" candidates are measured negated
         for tier, sev, lim in (("", "moderate", sign * lo), ("_marked", "major", sign * hi)):
-            lines = ["[[faults]]", f'name = "{fname}{tier}"', f'angle = "{name}"', f'comparison = "{comp}"',
-                     f"limit = {lim:.1f}", f'cue = "{cue}"', f'severity = "{sev}"', "min_duration_s = 0.1"]
-            lines += [f'side = "{side}"'] if side != "same" else []
-            lines += ["relative = true"] if rel else []
-            blocks.append("\n".join(lines))
+            out.append(FaultRule(f"{fname}{tier}", name, comp, float(lim), cue, sev, 0.1,
+                                 side, bool(rel)))
+    return tuple(out)
+
+
+def toml(rules) -> str:
+    blocks = []
+    for f in fault_rules(rules):
+        lines = ["[[faults]]", f'name = "{f.name}"', f'angle = "{f.angle}"', f'comparison = "{f.comparison}"',
+                 f"limit = {f.limit:.1f}", f'cue = "{f.cue}"', f'severity = "{f.severity}"',
+                 f"min_duration_s = {f.min_duration_s:g}"]
+        lines += [f'side = "{f.side}"'] if f.side != "same" else []
+        lines += ["relative = true"] if f.relative else []
+        blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def pick_pool(rs: list[Rep], ex: str, cands, **kw) -> tuple[float, float, list]:
+    """CV as listed, CV all relative and the chosen pool (ties: relative)."""
+    a = float(np.mean(loso(rs, ex, cands, **kw)))
+    b = float(np.mean(loso(rs, ex, relative(cands), **kw)))
+    return a, b, (relative(cands) if b >= a else cands)
 
 
 def choose(rs: list[Rep], ex: str, cands, **kw) -> tuple[float, float, list, float]:
     """CV as listed, CV all relative, the chosen pool (ties: relative) and its leave-two-out CV."""
-    a = float(np.mean(loso(rs, ex, cands, **kw)))
-    b = float(np.mean(loso(rs, ex, relative(cands), **kw)))
-    pool = relative(cands) if b >= a else cands
+    a, b, pool = pick_pool(rs, ex, cands, **kw)
     return a, b, pool, float(np.mean(loso(rs, ex, pool, n_out=2, **kw)))
+
+
+def derive(reps: list[Rep], candidates: dict | None = None, **kw) -> dict[str, tuple[FaultRule, ...]]:
+    """The whole automatic procedure on ``reps`` (any subjects): exercise -> its ``[[faults]]``."""
+    out = {}
+    for ex, cands in (candidates or CANDIDATES).items():
+        rs = [r for r in reps if r.exercise == ex]
+        out[ex] = fault_rules(fit(rs, ex, pick_pool(rs, ex, cands, **kw)[2], **kw))
+    return out
+
+
+def parse_subjects(text: str) -> tuple[int, ...]:
+    """"1-6" or "1,2,5" -> (1, 2, ...)."""
+    out: set[int] = set()
+    for part in text.split(","):
+        a, _, b = part.strip().partition("-")
+        out.update(range(int(a), int(b or a) + 1))
+    return tuple(sorted(out))
 
 
 def grid(reps: list[Rep], candidates: dict) -> None:
@@ -315,14 +350,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--grid", action="store_true", help="compare ranking / limit / rule-count choices by CV")
     ap.add_argument("--alternative", action="store_true",
                     help="the alternative that was tried and not used: transfer ranking, its candidates")
+    ap.add_argument("--subjects", default="1-4", help="subjects to derive from, e.g. 1-4 or 1-6 (shipped)")
     args = ap.parse_args(argv)
-    reps = load(args.root)
+    subjects = parse_subjects(args.subjects)
+    reps = load(args.root, subjects)
     candidates = ALTERNATIVE_CANDIDATES if args.alternative else CANDIDATES
     kw = {"rank": "transfer"} if args.alternative else {}
     if args.grid:
         grid(reps, candidates)
         return 0
-    print(f"{'movement (subjects 1-4 only)':<36}{'CV listed':>10}{'relative':>9}{'L2O':>7}  chosen")
+    print(f"{'movement (subjects ' + args.subjects + ' only)':<36}{'CV listed':>10}{'relative':>9}{'L2O':>7}  chosen")
     means, means2 = [], []
     for ex, cands in candidates.items():
         rs = [r for r in reps if r.exercise == ex]
