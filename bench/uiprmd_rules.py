@@ -2,7 +2,7 @@
 leave-one-subject-out cross-validation.
 
     .venv/bin/python -m bench.uiprmd_rules [--root ../shared/data/ui-prmd] [--subjects 1-6] [--toml]
-                                           [--grid] [--alternative]
+                                           [--grid] [--alternative] [--v1]
 
 Reads ONLY the given subjects (default the tuning subjects 1-4; the shipped rules: 1-6). For every
 repetition the engine itself (ExerciseTracker, the spec without faults) finds the repetition
@@ -19,6 +19,9 @@ just before the repetition started). Method (docs/uiprmd.md):
 3. Rank by the mean over subjects of the per-subject AUC of the measure (a compensation that
    separates within every subject, not one that separates subjects); keep the best ``K`` (one
    rule per measure and side).
+   Procedure v2 (the shipped rules; ``--v1``: without it): a candidate is admissible only if
+   its measure reads within its anatomical bound (``BOUNDS``) on the correct repetitions and
+   both its limits lie within 0..bound (``admissible``).
 4. Per movement, the candidates either as listed or all made relative to the start pose:
    whichever the leave-one-subject-out CV prefers (ties: relative). Also printed: the CV
    leaving out each PAIR of subjects (fit on two, score two; harsher).
@@ -60,6 +63,16 @@ FLOOR = {"knee_valgus": 0.0}  # smallest moderate limit (default 1.5 deg)
 #: An alternative ("--alternative": "transfer" ranking plus ALTERNATIVE_CANDIDATES) had a better
 #: CV within 1-4 (0.953 vs 0.948) but a worse held-out AUC (0.884 vs 0.899): not used.
 RANK, MODE = "within", "pooled"
+#: Procedure v2 (docs/uiprmd.md): each angle measure's anatomical bound, degrees: the largest
+#: magnitude the body can show for it (normative active ranges). A candidate is admissible only
+#: if (a) the measure's own reading (absolute, magnitude, held 0.1 s) on the CORRECT repetitions
+#: stays within its bound at the Q-th percentile (else it reads something else in that movement,
+#: e.g. the knee's frontal projection at squat depth) and (b) both its limits lie within 0..bound.
+#: Same for every movement. Measures not listed (percent of torso) are not bounded.
+BOUNDS = {"knee_valgus": 30.0, "trunk_lateral_lean": 35.0, "pelvic_drop": 30.0, "shoulder_hike": 30.0,
+          "hip_abduction": 45.0, "trunk_forward_lean": 90.0, "hip_flexion": 120.0, "knee_flexion": 135.0,
+          "elbow_flexion": 150.0, "shoulder_elevation": 180.0, "shoulder_flexion": 180.0,
+          "shoulder_abduction": 180.0}
 
 # (measure, side, relative, comparison) -> (fault name, cue)
 _NAMES = {
@@ -201,17 +214,31 @@ def limits(f: np.ndarray, ok: np.ndarray, subj: np.ndarray, cand, mode: str = MO
     return round(lo * 2) / 2, round(hi * 2) / 2
 
 
+def admissible(reps: list[Rep], cand, lo: float, hi: float, bounds: dict | None = BOUNDS) -> bool:
+    """Procedure v2's readability constraint (``bounds`` None: v1, everything admissible)."""
+    b = (bounds or {}).get(cand[0])
+    if b is None:
+        return True
+    if not (0.0 <= abs(lo) <= b and 0.0 <= abs(hi) <= b):
+        return False
+    read = np.array([measure(r, (cand[0], cand[1], False, "abs_greater")) for r in reps if r.correct])
+    read = read[np.isfinite(read)]
+    return read.size == 0 or float(np.percentile(read, Q)) <= b
+
+
 def _deduction(f: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return FAULT_POINTS["moderate"] * (f > lo) + FAULT_POINTS["major"] * (f > hi)
 
 
-def fit(reps: list[Rep], exercise: str, cands, k: int = K, rank: str = RANK, mode: str = MODE):
+def fit(reps: list[Rep], exercise: str, cands, k: int = K, rank: str = RANK, mode: str = MODE,
+        bounds: dict | None = BOUNDS):
     """Choose ``k`` compensations and their two limits from ``reps`` (several subjects).
 
     ``rank`` "transfer": each candidate's limits are set from all subjects but one and the
     two-tier deduction they give is scored (AUC) on that one; mean over subjects: how well a
     FIXED limit carries over to a new person. "within": the mean per-subject AUC of the raw
-    measure (separates within every subject, whatever the limit; the first method)."""
+    measure (separates within every subject, whatever the limit; the first method). Candidates
+    failing ``admissible`` (v2; ``bounds=None``: v1) are dropped before ranking."""
     ok = np.array([r.correct for r in reps])
     subj = np.array([r.subject for r in reps])
     subjects = sorted(set(subj))
@@ -221,6 +248,9 @@ def fit(reps: list[Rep], exercise: str, cands, k: int = K, rank: str = RANK, mod
         if np.isnan(f).mean() > 0.2:
             continue
         f = np.nan_to_num(f, nan=float(np.nanmedian(f)))
+        lo_hi = limits(f, ok, subj, c, mode)
+        if not admissible(reps, c, *lo_hi, bounds):
+            continue
         if rank == "transfer":
             per = []
             for s in subjects:
@@ -229,7 +259,7 @@ def fit(reps: list[Rep], exercise: str, cands, k: int = K, rank: str = RANK, mod
                 per.append(roc_auc(d[t & ~ok], d[t & ok]))
         else:
             per = [roc_auc(f[(subj == s) & ~ok], f[(subj == s) & ok]) for s in subjects]
-        ranked.append((float(np.mean(per)), c, *limits(f, ok, subj, c, mode)))
+        ranked.append((float(np.mean(per)), c, *lo_hi))
     ranked.sort(key=lambda x: -x[0])
     chosen, used = [], set()
     for x in ranked:
@@ -350,12 +380,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--grid", action="store_true", help="compare ranking / limit / rule-count choices by CV")
     ap.add_argument("--alternative", action="store_true",
                     help="the alternative that was tried and not used: transfer ranking, its candidates")
+    ap.add_argument("--v1", action="store_true",
+                    help="procedure v1: without the readability constraint (BOUNDS)")
     ap.add_argument("--subjects", default="1-4", help="subjects to derive from, e.g. 1-4 or 1-6 (shipped)")
     args = ap.parse_args(argv)
     subjects = parse_subjects(args.subjects)
     reps = load(args.root, subjects)
     candidates = ALTERNATIVE_CANDIDATES if args.alternative else CANDIDATES
     kw = {"rank": "transfer"} if args.alternative else {}
+    if args.v1:
+        kw["bounds"] = None
     if args.grid:
         grid(reps, candidates)
         return 0
