@@ -29,7 +29,13 @@ which is taken as ``start``: progress below 0 is not clipped, a hold counts with
 tolerance of baseline + span, and the tracker reports the peak as start + (peak - rest).
 Without the clip at 0 a lowest-over-3-s baseline would sit on the noise's troughs, so their
 baseline is the MEDIAN over the last 3 s at rest, and the tracker averages a relative primary
-over ``smooth_s`` (RELATIVE_SMOOTH_S) before counting.
+over ``smooth_s`` (RELATIVE_SMOOTH_S) before counting. After a repetition (counted or not)
+a new one can start only once the reading has come back below the start threshold, and for
+3 s the baseline stays the rest that repetition started from: the way back may
+overshoot (a foot passing below the camera's line of sight dips in the image), and coming
+back up from an overshoot is not a repetition; likewise for 3 s after the other side's
+repetition held this side back, this side's rest from before it (the standing leg's hip
+sags while the other leg is raised; its coming back is not a repetition).
 """
 from __future__ import annotations
 
@@ -156,6 +162,9 @@ class RepDetector:
     _win: deque = field(default_factory=deque)
     _avg: deque = field(default_factory=deque)  #: (t, p) within smooth_s
     _dsp: list = field(default_factory=list)  #: the last 5 de-spiked samples
+    _rest_hold: tuple = ()  #: relative: (until t, rest) the baseline may not fall below
+    _held_rest: float | None = None  #: relative: the rest when the other side took over
+    _armed: bool = True  #: relative: back near the rest since the last repetition ended
     _last_t: float | None = None
 
     def __post_init__(self) -> None:
@@ -242,6 +251,14 @@ class RepDetector:
                     win.popleft()
                 vals = sorted(x for _, x in win)
                 b = vals[len(vals) // 2]
+                if not may_start:  # the other side's repetition may drag this side's reading
+                    if self._held_rest is None:
+                        self._held_rest = b
+                    self._rest_hold = (t_s + BASELINE_WINDOW_S, self._held_rest)
+                else:
+                    self._held_rest = None
+                if self._rest_hold and t_s <= self._rest_hold[0]:
+                    b = self._rest_hold[1]  # an overshoot, a drag or a false start is no new rest
             else:  # monotonic deque: the minimum over the last BASELINE_WINDOW_S
                 while win and win[-1][1] >= p:
                     win.pop()
@@ -261,7 +278,9 @@ class RepDetector:
                 floor = None if p <= b else min(floor, p)
             self._floor = floor
             base = b if floor is None else max(b, floor)
-            if p >= base + 0.5 * m and may_start:
+            if p < b + 0.5 * m:
+                self._armed = True
+            if p >= base + 0.5 * m and may_start and self._armed:
                 self.state = MOVING
                 self._floor = None
                 self.rep = OpenRep(self._t_low, self.value_of(b), p, t_s, self.value_of(p), conf)
@@ -285,6 +304,8 @@ class RepDetector:
             if p <= b + 0.4 * (rep.peak_p - b):
                 rep.end_s = t_s
                 self.state, self.rep = REST, None
+                if params.relative:  # the rest stays; re-armed once back near it
+                    self._rest_hold, self._armed = (t_s + BASELINE_WINDOW_S, b), False
                 self._b, self._t_low = p, t_s
                 self._win.clear()
                 self._win.append((t_s, p))
