@@ -213,3 +213,24 @@ def test_view_primary_spec_checks():
     with pytest.raises(InputError, match="front_primary.sides"):  # hip_height is unsided
         parse_spec(dict(heel, front_primary=dict(heel["front_primary"], angle="hip_height",
                                                  sides="either")))
+
+
+def test_relative_overshoot_and_the_other_sides_drag_are_no_repetitions():
+    """Leg raise from the front: the foot dips below its rest on the way down (it passes below
+    the camera's line of sight), and the standing leg's hip sags while the other leg is up."""
+    spec = get_spec("standing_straight_leg_raise")
+    tr = ExerciseTracker(spec, view="front")
+    assert tr.spec.primary.angle == "ankle_height" and tr.params.relative
+    t = np.arange(0, 16, 1 / 30)
+
+    def bump(t0, amp, dur=3.0):
+        return amp * np.clip(np.sin(np.pi * (t - t0) / dur), 0, None) * ((t >= t0) & (t <= t0 + dur))
+    left = -155.0 + bump(2.0, 54.0) - bump(5.0, 12.0, 1.5) + bump(9.0, 54.0) - bump(12.0, 12.0, 1.5)
+    right = -156.0 - bump(2.0, 13.0, 3.3) - bump(9.0, 13.0, 3.3)  # the standing hip sags
+    still = {n: (0.0, 1.0) for n in tr.names}  # fault measures: nothing happens
+    reps = [e.rep for i, ts in enumerate(t)
+            for e in tr.step_values(float(ts), {**still, "ankle_height_l": (left[i], 1.0),
+                                                "ankle_height_r": (right[i], 1.0)})
+            if isinstance(e, RepCompleted)]
+    assert [r.side for r in reps] == ["left", "left"]
+    assert all(r.rom_deg == pytest.approx(54.0, abs=3.0) and r.unit == "pct" for r in reps)
