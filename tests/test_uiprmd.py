@@ -213,12 +213,36 @@ def test_rules_derived_without_subjects_5_6_separate_their_repetitions(root, mea
     res = auc_by_movement(engine_scores(str(root), (5, 6), rules))
     assert sorted(res) == list(range(1, 11))
     aucs = {m: a.auc for m, a in res.items()}
-    assert np.mean(list(aucs.values())) >= 0.89, aucs  # measured 0.902 (00:20 UTC)
-    assert min(aucs.values()) >= 0.70, aucs  # deep squat 0.720
+    # Procedure v1 measured 0.902, deep squat 0.720, nine >= 0.84 (00:20 UTC). Procedure v2 (the
+    # readability constraint, shipped 00:27 UTC) measures 0.884, deep squat 0.693, eight: these
+    # floors FAIL and were kept, not lowered (docs/uiprmd.md "Result of procedure v2").
+    assert np.mean(list(aucs.values())) >= 0.89, aucs
+    assert min(aucs.values()) >= 0.70, aucs
     assert sum(a >= 0.84 for a in aucs.values()) >= 9, aucs
     for a in res.values():
         assert a.n_correct == a.n_incorrect == 20
         assert a.mean_correct > a.mean_incorrect
+
+
+def test_readability_constraint_rejects_unreadable_measures_and_limits(measured):
+    """Procedure v2: a rule is admissible only if its measure reads within its anatomical bound
+    on correct repetitions and its limits lie within it. The knee's frontal projection at squat
+    depth (v1 chose a 178-degree "valgus") fails; the squat's relative trunk lean passes; every
+    shipped limit lies within its measure's bound."""
+    from bench.uiprmd_rules import BOUNDS, admissible
+    from tracking.exercise.library import get_spec
+    from tracking.importers.uiprmd import UIPRMD_MOVEMENTS
+
+    squat = [r for r in measured if r.exercise == "deep_squat"]
+    valgus = ("knee_valgus", "same", True, "greater")
+    assert not admissible(squat, valgus, 0.0, 10.0)  # (a): correct squats read far beyond 30
+    assert admissible(squat, valgus, 0.0, 10.0, bounds=None)  # v1 admitted it
+    lean = ("trunk_forward_lean", "same", True, "abs_greater")
+    assert admissible(squat, lean, 30.5, 41.0)
+    assert not admissible(squat, lean, 30.5, 95.0)  # (b): a limit beyond the trunk horizontal
+    for ex in UIPRMD_MOVEMENTS.values():
+        for r in get_spec(ex).faults:
+            assert abs(r.limit) <= BOUNDS.get(r.angle, float("inf")), (ex, r.name, r.limit)
 
 
 def test_shipped_rules_are_what_the_procedure_derives_from_subjects_1_to_6(measured):
