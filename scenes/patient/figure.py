@@ -46,17 +46,11 @@ LIMBS: tuple[tuple[str, L, L, float, float, str], ...] = tuple(
         (f"{side}_upper_arm", L[f"{side}_SHOULDER"], L[f"{side}_ELBOW"], 0.047, 0.039, "skin"),
         (f"{side}_thumb", L[f"{side}_WRIST"], L[f"{side}_THUMB"], 0.014, 0.010, "skin"),
         (f"{side}_thigh", L[f"{side}_HIP"], L[f"{side}_KNEE"], 0.082, 0.056, "trousers"),
+        # a trouser leg: the cloth hangs from the knee over the calf (a calf drawn skin-tight,
+        # bulging behind a straight shin, made MediaPipe read extended knees 4-8 deg bent)
+        (f"{side}_shin", L[f"{side}_KNEE"], L[f"{side}_ANKLE"], 0.054, 0.040, "trousers"),
     ))
 
-#: The shank from the side, knee (0) to ankle (1): (position along, half-width, half-depth,
-#: centre's forward offset in metres). A human shank is not a cone: the tibia runs straight
-#: under the skin at the front while the calf bulges behind, deepest about a third of the
-#: way down (adult calf ~12 cm deep), narrowing to the Achilles tendon above the ankle.
-SHANK_PROFILE = np.array([
-    (0.00, 0.052, 0.052, 0.000), (0.12, 0.050, 0.055, -0.006), (0.30, 0.050, 0.060, -0.015),
-    (0.50, 0.045, 0.052, -0.012), (0.72, 0.037, 0.040, -0.005), (0.90, 0.033, 0.034, 0.000),
-    (1.00, 0.036, 0.038, 0.000),
-])
 #: The forearm, elbow (0) to wrist (1): (position along, radius). Widest a few centimetres
 #: below the elbow, where the forearm's muscles are (adult ~28 cm round), tapering to a
 #: wrist ~17 cm round; not a cone widest at the elbow.
@@ -147,12 +141,9 @@ class PatientFigure:
             np_ = self._attach(f"{side}_forearm", *meshes.profile_tube(r[:, 0], r[:, 1], r[:, 1],
                                                                        np.zeros(len(r))), "skin")
             self._limbs.append((np_, int(L[f"{side}_ELBOW"]), int(L[f"{side}_WRIST"])))
-        self._shanks: list[tuple[NodePath, int, int]] = []
         self._kneecaps: list[tuple[NodePath, int, int, int]] = []
         for side in ("LEFT", "RIGHT"):
             hip, knee, ankle = (int(L[f"{side}_{j}"]) for j in ("HIP", "KNEE", "ANKLE"))
-            np_ = self._attach(f"{side}_shin", *meshes.profile_tube(*SHANK_PROFILE.T), "trousers")
-            self._shanks.append((np_, knee, ankle))
             cap = self._attach(f"{side}_kneecap", *meshes.ellipsoid(KNEECAP[0], segs=14, rings=8),
                                "trousers")
             self._kneecaps.append((cap, hip, knee, ankle))
@@ -248,9 +239,6 @@ class PatientFigure:
             u, w = _perp(d)
             node.set_mat(_frame_matrix(u, d, w, p[a]))
         lat = p[L.LEFT_HIP] - p[L.RIGHT_HIP]
-        for node, a, b in self._shanks:
-            d = p[b] - p[a]
-            node.set_mat(_frame_matrix(*_front_frame(d, lat), p[a]))
         for node, hip, knee, ankle in self._kneecaps:
             thigh, shank = p[knee] - p[hip], p[ankle] - p[knee]
             front = _unit(_front_frame(thigh, lat)[2] + _front_frame(shank, lat)[2])
