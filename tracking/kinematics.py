@@ -268,19 +268,30 @@ SEGMENT_OF_TORSO = {frozenset(map(int, pair)): frac for pair, frac in (
     ((L.LEFT_HIP, L.LEFT_KNEE), 0.85), ((L.RIGHT_HIP, L.RIGHT_KNEE), 0.85),
     ((L.LEFT_KNEE, L.LEFT_ANKLE), 0.85), ((L.RIGHT_KNEE, L.RIGHT_ANKLE), 0.85),
 )}
-#: In-plane factor ramp on (image length / typical length): none below, full above.
-IN_PLANE_LOW, IN_PLANE_HIGH = 0.35, 0.65
+#: In-plane factor ramp on (image length / typical length): none below, full above. Adult
+#: proportions vary by about 10%: a segment within that of its typical share is in the plane.
+IN_PLANE_LOW, IN_PLANE_HIGH = 0.75, 0.90
+
+
+def _foreshortening(segs: tuple[tuple[int, int], ...], flat: np.ndarray,
+                    deep: np.ndarray) -> np.ndarray:
+    """MediaPipe's depth view: 1 when the segments lie in the image plane (image length over
+    image-x/y/z length), 0 when tilted more than ~60 degrees out."""
+    if not segs:
+        return np.ones(flat.shape[0])
+    ratios = [np.linalg.norm(flat[:, a] - flat[:, b], axis=-1)
+              / np.linalg.norm(deep[:, a] - deep[:, b], axis=-1) for a, b in segs]
+    r = np.nan_to_num(np.min(np.stack(ratios), axis=0), nan=0.0)
+    return np.clip((r - 0.5) / 0.4, 0.0, 1.0)
 
 
 def _in_plane(segs: tuple[tuple[int, int], ...], flat: np.ndarray, torso: np.ndarray) -> np.ndarray:
-    """1 while the limb segments keep most of their typical length in the image, falling to 0
-    when one is seen end-on (pointing at the camera, more than ~70 degrees out of the plane).
+    """The image's view: 1 while every limb segment keeps (nearly) its typical length in the
+    image, 0 once one is clearly shorter (``IN_PLANE_LOW``).
 
-    Image-only on purpose: MediaPipe's per-landmark depth is a guess that calls an in-plane
-    forearm foreshortened near a curl's peak, so it is not used here. The typical length is
-    the segment's share of the image torso (``SEGMENT_OF_TORSO``); a torso that is itself
-    foreshortened only makes the check more lenient. Segments without a typical length
-    (e.g. the foot) are not checked."""
+    The typical length is the segment's share of the image torso (``SEGMENT_OF_TORSO``); a
+    torso that is itself foreshortened only makes the check more lenient. Segments without a
+    typical length (e.g. the foot) count as in the plane."""
     out = np.ones(flat.shape[0])
     for a, b in segs:
         frac = SEGMENT_OF_TORSO.get(frozenset((a, b)))
@@ -290,6 +301,16 @@ def _in_plane(segs: tuple[tuple[int, int], ...], flat: np.ndarray, torso: np.nda
         r = np.nan_to_num(r, nan=0.0)
         out = np.minimum(out, np.clip((r - IN_PLANE_LOW) / (IN_PLANE_HIGH - IN_PLANE_LOW), 0.0, 1.0))
     return out
+
+
+def _limb_factor(d: AngleDef, flat: np.ndarray, deep: np.ndarray, torso: np.ndarray) -> np.ndarray:
+    """How far an image reading of ``d``'s limb segments is trusted: full where the image
+    shows them at their typical length, whatever MediaPipe's depth says (its per-landmark z
+    calls an in-plane forearm foreshortened at a curl's peak); where the image shows them
+    shorter, MediaPipe's depth decides (it also explains its own glitches, e.g. an ankle
+    placed too near the knee, as foreshortening). The image can only add trust."""
+    segs = _segments(d)
+    return np.maximum(_foreshortening(segs, flat, deep), _in_plane(segs, flat, torso))
 
 
 def _choose(d: AngleDef, view: str) -> str:
@@ -433,7 +454,7 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
         if d.plane in ("frontal", "sagittal"):
             c = c * plane_factor(d.plane)
             g = geo("image")
-            c = c * _in_plane(_segments(d), g.P, g.torso)
+            c = c * _limb_factor(d, g.P, geo("image3d").P, g.torso)
         return v, c
 
     out: dict[str, Reading] = {}
