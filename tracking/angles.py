@@ -143,6 +143,14 @@ _DEFS: list[AngleDef] = [
     *_sided("foot_pitch_image", "foot_pitch", "vertical", (L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
             "{side} foot pitch in the image: the heel raise angle (toe to heel above "
             "horizontal) read from the image alone, for side views (no depth used)"),
+    # H4d: knee valgus that stays valid at any knee flexion (docs/exercises.md, docs/uiprmd.md)
+    AngleDef("knee_ankle_separation", "separation_ratio", "frontal",
+             (L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE), "",
+             "knee-to-ankle separation ratio (KASR, Barber-Westin et al.): side-to-side distance "
+             "between the knees in percent of that between the ankles, along the body's "
+             "horizontal lateral axis (100: knees over the feet; below 100: knees closer together "
+             "than the feet, i.e. falling in); undefined while the ankles are not apart",
+             "pct", "knee_ankle_separation"),
 ]
 
 #: name -> definition

@@ -243,6 +243,10 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         lat = _unit(g.lat_h)
         hipw = np.abs(_dot(P[:, L.LEFT_HIP] - P[:, L.RIGHT_HIP], lat))
         v = 100.0 * np.abs(_dot(P[:, pts[0]] - P[:, pts[1]], lat)) / hipw
+    elif k == "separation_ratio":  # H4d: knee-to-ankle separation ratio (docs/exercises.md)
+        lat = _unit(g.lat_h)
+        below = _dot(P[:, pts[2]] - P[:, pts[3]], lat)
+        v = np.where(below > 0, 100.0 * _dot(P[:, pts[0]] - P[:, pts[1]], lat) / below, np.nan)
     else:  # pragma: no cover - the table only holds the kinds above
         raise ValueError(f"unknown angle kind {k}")
     idx = set(pts) | (set(_TRUNK) if uses_trunk else set())
