@@ -13,7 +13,8 @@ rules that the automatic procedure (bench.uiprmd_rules.derive) derived WITHOUT i
 leave one subject out over 1-6 (AUC per movement over the pooled held-out scores; also the mean
 of the per-subject AUCs), beside the earlier scheme (subjects 1-4 each left out of 1-4, subjects
 5-6 scored with the rules derived from 1-4). ``--l2o``: also leave each pair of subjects out
-(fit on four, score two; mean of the 15 pairs' AUCs).
+(fit on four, score two; mean of the 15 pairs' AUCs). ``--v3``: with procedure v3's candidates
+(v2 plus the knee-to-ankle separation ratio), and procedure v2's LOSO-6 beside it (same engine).
 """
 from __future__ import annotations
 
@@ -61,16 +62,18 @@ def engine_scores(root: str, subjects, faults: dict | None = None) -> list[RepSc
     return out
 
 
-def held_out(root: str, reps: list, n_out: int = 1, subjects=SUBJECTS, fixed: dict | None = None):
+def held_out(root: str, reps: list, n_out: int = 1, subjects=SUBJECTS, fixed: dict | None = None,
+             candidates: dict | None = None):
     """[(left-out subjects, their engine scores)]: each group scored with rules derived from the
-    other ``subjects`` only (``fixed``: left-out group -> rules given instead)."""
+    other ``subjects`` only (``fixed``: left-out group -> rules given instead; ``candidates``:
+    the procedure's candidate list, None: the shipped one)."""
     from bench.uiprmd_rules import derive
 
     out = []
     for held in itertools.combinations(subjects, n_out):
         rules = (fixed or {}).get(held)
         if rules is None:
-            rules = derive([r for r in reps if r.subject in subjects and r.subject not in held])
+            rules = derive([r for r in reps if r.subject in subjects and r.subject not in held], candidates)
         out.append((held, engine_scores(root, held, rules)))
     return out
 
@@ -83,20 +86,25 @@ def fold_mean(folds) -> dict[int, MovementAuc]:
                                    n_incorrect=sum(p[m].n_incorrect for p in per)) for m in per[0]}
 
 
-def loso6(root: str, l2o: bool = False) -> dict[str, dict[int, MovementAuc]]:
-    """The pre-registered evaluation (docs/uiprmd.md): AUC columns by movement."""
+def loso6(root: str, l2o: bool = False, candidates: dict | None = None,
+          compare: dict | None = None) -> dict[str, dict[int, MovementAuc]]:
+    """The pre-registered evaluation (docs/uiprmd.md): AUC columns by movement (``candidates``:
+    the procedure's list, None: the shipped one; ``compare``: another list's LOSO-6 pooled beside)."""
     from bench.uiprmd_rules import derive, load
 
     reps = load(root, SUBJECTS)
-    six = held_out(root, reps)
-    rules14 = derive([r for r in reps if r.subject in TUNING_SUBJECTS])
-    old = held_out(root, reps, subjects=TUNING_SUBJECTS) + [(HELD_OUT_SUBJECTS, engine_scores(
+    six = held_out(root, reps, candidates=candidates)
+    rules14 = derive([r for r in reps if r.subject in TUNING_SUBJECTS], candidates)
+    old = held_out(root, reps, subjects=TUNING_SUBJECTS, candidates=candidates) + [(HELD_OUT_SUBJECTS, engine_scores(
         root, HELD_OUT_SUBJECTS, rules14))]
     cols = {"LOSO-6 pooled": auc_by_movement([s for _, sc in six for s in sc]),
             "LOSO-6 mean of subjects": fold_mean(six),
             "1-4 LOSO + 1-4 on 5-6": auc_by_movement([s for _, sc in old for s in sc])}
+    if compare is not None:
+        cols["comparator LOSO-6 pooled"] = auc_by_movement(
+            [s for _, sc in held_out(root, reps, candidates=compare) for s in sc])
     if l2o:
-        cols["leave 2 out, mean"] = fold_mean(held_out(root, reps, n_out=2))
+        cols["leave 2 out, mean"] = fold_mean(held_out(root, reps, n_out=2, candidates=candidates))
     return cols
 
 
@@ -106,11 +114,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--faults", action="store_true", help="also count the faults seen")
     ap.add_argument("--loso6", action="store_true", help="leave-one-subject-out over 1-6 (pre-registered)")
     ap.add_argument("--l2o", action="store_true", help="with --loso6: also leave each pair of subjects out")
+    ap.add_argument("--v3", action="store_true",
+                    help="with --loso6: procedure v3's candidates, procedure v2's LOSO-6 pooled beside")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.loso6:
-        print("ROC AUC of the engine score, every repetition scored with rules derived without its subject")
-        print(format_table(loso6(args.root, args.l2o)))
+        from bench.uiprmd_rules import CANDIDATES_V2, CANDIDATES_V3
+
+        print("ROC AUC of the engine score, every repetition scored with rules derived without its subject"
+              + (" (procedure v3; comparator: procedure v2)" if args.v3 else ""))
+        kw = {"candidates": CANDIDATES_V3, "compare": CANDIDATES_V2} if args.v3 else {}
+        print(format_table(loso6(args.root, args.l2o, **kw)))
         print(f"\n{time.perf_counter() - t0:.0f} s")
         return 0
     scores = score_repetitions(args.root, TUNING_SUBJECTS + HELD_OUT_SUBJECTS)

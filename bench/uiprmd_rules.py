@@ -72,7 +72,10 @@ RANK, MODE = "within", "pooled"
 BOUNDS = {"knee_valgus": 30.0, "trunk_lateral_lean": 35.0, "pelvic_drop": 30.0, "shoulder_hike": 30.0,
           "hip_abduction": 45.0, "trunk_forward_lean": 90.0, "hip_flexion": 120.0, "knee_flexion": 135.0,
           "elbow_flexion": 150.0, "shoulder_elevation": 180.0, "shoulder_flexion": 180.0,
-          "shoulder_abduction": 180.0}
+          "shoulder_abduction": 180.0,
+          # v3 (percent, not degrees): knees more than twice the ankles' side-to-side distance apart
+          # means the ankles are nearly in line and the ratio reads the stance, not the knees
+          "knee_ankle_separation": 200.0}
 
 # (measure, side, relative, comparison) -> (fault name, cue)
 _NAMES = {
@@ -84,6 +87,7 @@ _NAMES = {
     ("trunk_lateral_lean", None, "abs_greater"): ("trunk_side_lean", "Keep your body upright; don't lean to the side"),
     ("pelvic_drop", None, "abs_greater"): ("pelvis_tilts", "Keep your hips level"),
     ("knee_valgus", None, "greater"): ("knees_fall_in", "Push your knees out over your toes"),
+    ("knee_ankle_separation", None, "less"): ("knees_fall_in", "Push your knees out over your toes"),
     ("hip_flexion", None, "greater"): ("standing_hip_bends", "Keep your standing leg and hip straight"),
     ("knee_flexion", None, "greater"): ("other_knee_bends", "Keep your other leg straight"),
     ("hip_abduction", None, "abs_greater"): ("leg_swings_out", "Lift the leg straight forward, not out"),
@@ -112,8 +116,12 @@ _ARM = [("shoulder_hike", "same", True, "abs_greater"), ("shoulder_elevation", "
         ("trunk_forward_lean", "same", True, "abs_greater"), ("trunk_lateral_lean", "none", True, "abs_greater"),
         ("trunk_lateral_lean", "none", False, "abs_greater")]
 _HANDS = ("wrist_height", "same", True, "less")
-#: exercise -> candidate compensations (measure, side, relative, comparison)
-CANDIDATES: dict[str, list[tuple[str, str, bool, str]]] = {
+#: Procedure v3 (docs/uiprmd.md): knees falling in read by the knee-to-ankle separation ratio
+#: (KASR, percent: below a limit, or falling by more than a limit from the start), which stays
+#: valid at any knee flexion, unlike knee_valgus's frontal projection (inadmissible there in v2).
+_KASR = [("knee_ankle_separation", "none", False, "less"), ("knee_ankle_separation", "none", True, "less")]
+#: exercise -> candidate compensations (measure, side, relative, comparison); procedure v2's
+CANDIDATES_V2: dict[str, list[tuple[str, str, bool, str]]] = {
     "deep_squat": _TRUNK + _LOWER, "inline_lunge": _TRUNK + _LOWER, "sit_to_stand": _TRUNK + _LOWER,
     "side_lunge": _TRUNK + _LOWER + [("knee_flexion", "opposite", False, "greater")],
     "hurdle_step": _TRUNK + _LEG,
@@ -127,6 +135,11 @@ CANDIDATES: dict[str, list[tuple[str, str, bool, str]]] = {
                                  ("shoulder_flexion", "same", False, "greater"),
                                  ("hip_flexion", "same", True, "abs_greater")],
 }
+#: procedure v3's: v2's plus KASR in the four knee-bending movements
+CANDIDATES_V3 = {ex: c + (_KASR if ex in ("deep_squat", "inline_lunge", "side_lunge", "sit_to_stand") else [])
+                 for ex, c in CANDIDATES_V2.items()}
+#: the procedure whose derivation from subjects 1-6 the specs ship
+CANDIDATES = CANDIDATES_V2
 #: The alternative's candidates (tried, not used: docs/uiprmd.md). Deep squat without knee
 #: valgus: with the thighs near horizontal and the trunk leaning forward the knee's frontal
 #: projection degenerates (CORRECT squats of subjects 1-4 read -130 to -166 degrees at the
@@ -219,7 +232,10 @@ def admissible(reps: list[Rep], cand, lo: float, hi: float, bounds: dict | None 
     b = (bounds or {}).get(cand[0])
     if b is None:
         return True
-    if not (0.0 <= abs(lo) <= b and 0.0 <= abs(hi) <= b):
+    if cand[3] == "less" and not cand[2]:  # measured negated: the rule's limits are -lo, -hi
+        if not (0.0 <= -lo <= b and 0.0 <= -hi <= b):
+            return False
+    elif not (0.0 <= abs(lo) <= b and 0.0 <= abs(hi) <= b):
         return False
     read = np.array([measure(r, (cand[0], cand[1], False, "abs_greater")) for r in reps if r.correct])
     read = read[np.isfinite(read)]
@@ -262,10 +278,10 @@ def fit(reps: list[Rep], exercise: str, cands, k: int = K, rank: str = RANK, mod
         ranked.append((float(np.mean(per)), c, *lo_hi))
     ranked.sort(key=lambda x: -x[0])
     chosen, used = [], set()
-    for x in ranked:
-        if (x[1][0], x[1][1]) not in used:
+    for x in ranked:  # one rule per measure and side, and (v3) per compensation name
+        if (x[1][0], x[1][1]) not in used and fault_name(x[1]) not in used:
             chosen.append(x[1:])
-            used.add((x[1][0], x[1][1]))
+            used.update({(x[1][0], x[1][1]), fault_name(x[1])})
         if len(chosen) == k:
             break
     return chosen
@@ -305,12 +321,21 @@ def relative(cands):
     return sorted({(n, s, True, c) for n, s, _, c in cands})
 
 
+def _named(cand) -> tuple[str, str]:
+    name, side, rel, comp = cand
+    return _NAMES[next(k for k in ((name, side, comp), (name, rel, comp), (name, None, comp)) if k in _NAMES)]
+
+
+def fault_name(cand) -> str:
+    """The compensation's name in the spec (e.g. ``knees_fall_in``)."""
+    return _named(cand)[0]
+
+
 def fault_rules(rules) -> tuple[FaultRule, ...]:
     """The chosen rules as the spec's ``[[faults]]``: each a moderate and a ``_marked`` major tier."""
     out = []
     for (name, side, rel, comp), lo, hi in rules:
-        key = next(k for k in ((name, side, comp), (name, rel, comp), (name, None, comp)) if k in _NAMES)
-        fname, cue = _NAMES[key]
+        fname, cue = _named((name, side, rel, comp))
         sign = -1.0 if comp == "less" else 1.0  # "less" candidates are measured negated
         for tier, sev, lim in (("", "moderate", sign * lo), ("_marked", "major", sign * hi)):
             out.append(FaultRule(f"{fname}{tier}", name, comp, float(lim), cue, sev, 0.1,
@@ -382,11 +407,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="the alternative that was tried and not used: transfer ranking, its candidates")
     ap.add_argument("--v1", action="store_true",
                     help="procedure v1: without the readability constraint (BOUNDS)")
+    ap.add_argument("--v3", action="store_true",
+                    help="procedure v3: v2 plus the knee-to-ankle separation ratio (knees_fall_in)")
     ap.add_argument("--subjects", default="1-4", help="subjects to derive from, e.g. 1-4 or 1-6 (shipped)")
     args = ap.parse_args(argv)
     subjects = parse_subjects(args.subjects)
     reps = load(args.root, subjects)
-    candidates = ALTERNATIVE_CANDIDATES if args.alternative else CANDIDATES
+    candidates = ALTERNATIVE_CANDIDATES if args.alternative else (CANDIDATES_V3 if args.v3 else CANDIDATES)
     kw = {"rank": "transfer"} if args.alternative else {}
     if args.v1:
         kw["bounds"] = None
@@ -402,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
         means2.append(c)
         rules = fit(rs, ex, pool, **kw)
         print(f"{ex:<36}{a:>10.3f}{b:>9.3f}{c:>7.3f}  " + ", ".join(
-            f"{cd[0]}{' rel' if cd[2] else ''}{' <' if cd[3] == 'less' else ''} {lo:g}/{hi:g}"
+            f"{cd[0]}{' rel' if cd[2] else ''}{' <' if cd[3] == 'less' else ''} "
+            f"{-lo if cd[3] == 'less' else lo:g}/{-hi if cd[3] == 'less' else hi:g}"
             for cd, lo, hi in rules))
         if args.toml:
             print(toml(rules) + "\n")
