@@ -232,3 +232,22 @@ def test_relative_trunk_rule_found_in_a_sit_to_stand_despite_its_forward_lean():
     assert [bool(r.faults) for r in result.reps] == [False, True, False]
     assert result.reps[1].faults[0].name == "trunk_sways"
     assert 29.0 < abs(result.reps[1].faults[0].value) < 45.0  # past the limit, not inflated
+
+
+def test_knees_falling_in_by_the_knee_ankle_separation_ratio():
+    """KASR (knees' distance in percent of the ankles'): the knees-in injection lowers it past
+    a relative limit in its repetition only; a clean squat keeps the knees over the feet."""
+    from dataclasses import replace
+
+    from tracking.exercise.analysis import analyze_series
+    from tracking.exercise.spec import FaultRule
+
+    rule = FaultRule("knees_fall_in", "knee_ankle_separation", "less", -10.0, "Push your knees out",
+                     "moderate", 0.1, "same", True)
+    spec = replace(get_spec("squat"), faults=(rule,))
+    series, truth = generate(spec, reps=3, faults={2: ["knees_fall_in"]}, seed=3)
+    result = analyze_series(series, spec)
+    assert [[f.name for f in r.faults] for r in result.reps] == [[], ["knees_fall_in"], []]
+    kasr = measure(truth.points[:int(truth.reps[1].start_s * truth.fps)], Camera(truth.view),
+                   ["knee_ankle_separation"], "engine")["knee_ankle_separation"]
+    assert np.nanmin(kasr) > 95 and np.nanmax(kasr) < 105

@@ -32,6 +32,8 @@ INJECTIONS: dict[tuple[str, int], tuple[dict[str, float], ...]] = {
     ("trunk_forward_lean", -1): ({"trunk_flexion": -1.0}, {k: -v for k, v in _SWAY.items()}),
     ("trunk_lateral_lean", 1): (_SIDE_LEAN_TRUNK, _SIDE_LEAN_BLOCK),
     ("knee_valgus", 1): ({"hip_rotation_{s}": 1.0, "hip_abduction_{s}": -0.3},),
+    ("knee_ankle_separation", -1): ({"hip_rotation_{s}": 1.0, "hip_abduction_{s}": -0.5},
+                                    {"hip_abduction_{s}": -1.0}),
     ("heel_raise", 1): ({"ankle_plantarflexion_{s}": 1.0},),
     ("knee_flexion", 1): ({"knee_flexion_{s}": 1.0},),
     ("pelvic_drop", 1): ({"~pelvis_obliquity": -1.0, "~trunk_lateral_lean": -1.0,
