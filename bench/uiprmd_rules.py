@@ -2,7 +2,7 @@
 leave-one-subject-out cross-validation.
 
     .venv/bin/python -m bench.uiprmd_rules [--root ../shared/data/ui-prmd] [--subjects 1-6] [--toml]
-                                           [--grid] [--alternative] [--v1]
+                                           [--grid] [--alternative] [--v1 | --v2]
 
 Reads ONLY the given subjects (default the tuning subjects 1-4; the shipped rules: 1-6). For every
 repetition the engine itself (ExerciseTracker, the spec without faults) finds the repetition
@@ -19,9 +19,11 @@ just before the repetition started). Method (docs/uiprmd.md):
 3. Rank by the mean over subjects of the per-subject AUC of the measure (a compensation that
    separates within every subject, not one that separates subjects); keep the best ``K`` (one
    rule per measure and side).
-   Procedure v2 (the shipped rules; ``--v1``: without it): a candidate is admissible only if
-   its measure reads within its anatomical bound (``BOUNDS``) on the correct repetitions and
-   both its limits lie within 0..bound (``admissible``).
+   Procedure v2 (``--v1``: without it): a candidate is admissible only if its measure reads
+   within its anatomical bound (``BOUNDS``) on the correct repetitions and both its limits lie
+   within 0..bound (``admissible``). Procedure v3 (the shipped rules; ``--v2``: without it):
+   v2 plus knees falling in read by the knee-to-ankle separation ratio in the four
+   knee-bending movements (``CANDIDATES_V3``).
 4. Per movement, the candidates either as listed or all made relative to the start pose:
    whichever the leave-one-subject-out CV prefers (ties: relative). Also printed: the CV
    leaving out each PAIR of subjects (fit on two, score two; harsher).
@@ -138,14 +140,15 @@ CANDIDATES_V2: dict[str, list[tuple[str, str, bool, str]]] = {
 #: procedure v3's: v2's plus KASR in the four knee-bending movements
 CANDIDATES_V3 = {ex: c + (_KASR if ex in ("deep_squat", "inline_lunge", "side_lunge", "sit_to_stand") else [])
                  for ex, c in CANDIDATES_V2.items()}
-#: the procedure whose derivation from subjects 1-6 the specs ship
-CANDIDATES = CANDIDATES_V2
+#: the procedure whose derivation from subjects 1-6 the specs ship: v3 since 2026-11-27 00:38 UTC
+#: (pre-registered decision: LOSO-6 0.923 >= v2's 0.903; docs/uiprmd.md)
+CANDIDATES = CANDIDATES_V3
 #: The alternative's candidates (tried, not used: docs/uiprmd.md). Deep squat without knee
 #: valgus: with the thighs near horizontal and the trunk leaning forward the knee's frontal
 #: projection degenerates (CORRECT squats of subjects 1-4 read -130 to -166 degrees at the
 #: bottom). Sit to stand with the hands dropping (wrist below its start height against the
 #: shoulder, % of torso length: pushing off the thighs; the spec says "without using your hands").
-ALTERNATIVE_CANDIDATES = {**CANDIDATES, "deep_squat": _TRUNK + [c for c in _LOWER if c[0] != "knee_valgus"],
+ALTERNATIVE_CANDIDATES = {**CANDIDATES_V2, "deep_squat": _TRUNK + [c for c in _LOWER if c[0] != "knee_valgus"],
                           "sit_to_stand": _TRUNK + _LOWER + [_HANDS]}
 
 
@@ -407,13 +410,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="the alternative that was tried and not used: transfer ranking, its candidates")
     ap.add_argument("--v1", action="store_true",
                     help="procedure v1: without the readability constraint (BOUNDS)")
-    ap.add_argument("--v3", action="store_true",
-                    help="procedure v3: v2 plus the knee-to-ankle separation ratio (knees_fall_in)")
+    ap.add_argument("--v2", action="store_true",
+                    help="procedure v2: without the knee-to-ankle separation ratio (v3, shipped, adds it)")
+    ap.add_argument("--v3", action="store_true", help="procedure v3 (the default, shipped)")
     ap.add_argument("--subjects", default="1-4", help="subjects to derive from, e.g. 1-4 or 1-6 (shipped)")
     args = ap.parse_args(argv)
     subjects = parse_subjects(args.subjects)
     reps = load(args.root, subjects)
-    candidates = ALTERNATIVE_CANDIDATES if args.alternative else (CANDIDATES_V3 if args.v3 else CANDIDATES)
+    candidates = ALTERNATIVE_CANDIDATES if args.alternative else (
+        CANDIDATES_V2 if args.v2 or args.v1 else CANDIDATES_V3)
     kw = {"rank": "transfer"} if args.alternative else {}
     if args.v1:
         kw["bounds"] = None
