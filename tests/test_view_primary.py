@@ -234,3 +234,11 @@ def test_relative_overshoot_and_the_other_sides_drag_are_no_repetitions():
             if isinstance(e, RepCompleted)]
     assert [r.side for r in reps] == ["left", "left"]
     assert all(r.rom_deg == pytest.approx(54.0, abs=3.0) and r.unit == "pct" for r in reps)
+
+
+def test_either_reads_both_sides_of_a_measure_that_also_has_an_unsided_form():
+    spec = get_spec("side_bend_stretch")  # trunk_lateral_lean: sided pair and signed unsided
+    sp = dataclasses.replace(spec.primary, sides="either")
+    tr = ExerciseTracker(dataclasses.replace(spec, side_primary=sp), view="side")
+    assert [c.names for c in tr.channels] == [("trunk_lateral_lean_l", "trunk_lateral_lean_r")]
+    assert tr.channels[0].either

@@ -170,7 +170,7 @@ class ExerciseTracker:
         prim = self.spec.primary.angle
         if code:
             names: tuple[str, ...] = (resolve(prim, code),)
-        elif prim in ANGLES:
+        elif prim in ANGLES and self.spec.primary.sides != "either":
             names = (prim,)
         else:
             names = SIDED[prim]
