@@ -400,6 +400,42 @@ def plane_visibility(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0,
             "sagittal": _plane_factor(np.sqrt(np.clip(1 - f * f, 0, 1)))}
 
 
+def limb_side(d: AngleDef) -> str:
+    """"l"/"r" when every landmark of ``d`` lies on that side of the body (one limb and its
+    root, e.g. knee flexion, hip flexion), else "" (trunk, both sides, e.g. pelvic drop)."""
+    names = {L(i).name.split("_")[0] for i in d.points}
+    return {"LEFT": "l", "RIGHT": "r"}.get(names.pop(), "") if len(names) == 1 else ""
+
+
+def fault_visibility(names: Iterable[str], xyzv: np.ndarray, world: np.ndarray | None,
+                     width: int = 0, height: int = 0) -> dict[str, np.ndarray]:
+    """Per measure that needs it, (T,) 0..1: how far a single-camera pose model that guesses
+    what it cannot see (MediaPipe) shows the measure well enough to judge a FAULT on it.
+
+    A planar measure (frontal, sagittal) gets ``plane_visibility`` of its plane. A measure of
+    one side's limb (``limb_side``) also gets that side's occlusion factor: in a side view the
+    far side's limbs are hidden behind the body, so there the factor is 1 - the sagittal
+    plane's visibility (0 side-on within ~18 degrees, 1 again from ~45 degrees off); the near
+    side and any other view keep 1. Counting does not use this (it reads far limbs where the
+    spec says so); measures needing neither factor are left out."""
+    defs = [ANGLES[n] for n in dict.fromkeys(names)]
+    if not defs:
+        return {}
+    pv = plane_visibility(xyzv, world, width, height)
+    near = near_side(xyzv, world)
+    hidden = 1.0 - pv["sagittal"]
+    far = {"l": np.where(near < 0, hidden, 1.0), "r": np.where(near > 0, hidden, 1.0)}
+    out: dict[str, np.ndarray] = {}
+    for d in defs:
+        f = pv[d.plane] if d.plane in pv else None
+        s = limb_side(d)
+        if s:
+            f = far[s] if f is None else f * far[s]
+        if f is not None:
+            out[d.name] = f
+    return out
+
+
 def _plane_factor(c: np.ndarray) -> np.ndarray:
     """Full confidence within ~18 degrees of the ideal view, none beyond ~45 degrees."""
     return np.clip((np.nan_to_num(c, nan=0.0) - 0.7) / 0.25, 0.0, 1.0)

@@ -19,7 +19,7 @@ from tracking.exercise.faults import FaultMonitor
 from tracking.exercise.reps import MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
-from tracking.kinematics import angles_arrays, auto_views, frame_angles, near_side, plane_visibility
+from tracking.kinematics import angles_arrays, auto_views, fault_visibility, frame_angles, near_side
 from tracking.series import PoseFrame, PoseSeries
 
 SIDE = {"l": "left", "r": "right"}
@@ -28,7 +28,9 @@ TARGET_KEYS = ("target", "reps", "hold_s")
 #: Backends whose depth is measured (depth cameras) or known (the virtual patient's exact 3D
 #: points), not guessed from one image: their faults are judged from any view. For the others
 #: (MediaPipe) a planar fault measure is judged only while the camera shows its plane: its
-#: confidence x ``plane_visibility`` must reach MIN_CONFIDENCE (the view within ~40 degrees).
+#: confidence x ``plane_visibility`` must reach MIN_CONFIDENCE (the view within ~40 degrees),
+#: and a measure of one side's limb is not judged while a side view hides that side
+#: (``kinematics.fault_visibility``).
 DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthetic")
 
 
@@ -107,9 +109,9 @@ class ExerciseTracker:
         self._mon_idx = [[pos[m.angle] for m in c.monitors] for c in self.channels]
         #: side -> (value, confidence) of the primary angle in the latest frame (for a HUD)
         self.last_primary: dict[str, tuple[float, float]] = {}
-        #: fault measures judged only where the camera shows their plane: name -> plane
-        self._gated = {n: ANGLES[n].plane for c in self.channels for m in c.monitors
-                       for n in (m.angle,) if ANGLES[n].plane in ("frontal", "sagittal")}
+        #: fault measures (judged only where the camera shows their plane and, for one side's
+        #: limb, where that side is not hidden: kinematics.fault_visibility)
+        self._gated = tuple(sorted({m.angle for c in self.channels for m in c.monitors}))
         self._view_now: str | None = None  # the live auto view (hysteresis state)
         self.reps: list[RepResult] = []
         self.events: list[Event] = []
@@ -228,8 +230,7 @@ class ExerciseTracker:
         """Per gated fault measure, the (T,) factor on its confidence (None: no gating)."""
         if not self._gated or backend in DEPTH_BACKENDS:
             return None
-        pv = plane_visibility(xyzv, world, w, h)
-        return {n: pv[plane] for n, plane in self._gated.items()}
+        return fault_visibility(self._gated, xyzv, world, w, h)
 
     def _step(self, t_s: float, i: int, V: list, C: list, CF: list,
               near: list | None = None) -> list[Event]:
