@@ -163,12 +163,13 @@ def test_sit_to_stand_peak_within_a_degree_and_its_camera_geometry():
     for t in truth.reps:
         r = _match(t, result.reps)
         assert abs(r.peak_deg - t.peak_seen_deg) <= 1.0
-        # side-on the near thigh reads ~1.8 degrees short of the 3D hip angle (perspective:
-        # thighs 17 degrees apart, camera 3.2 m away); from far away the two agree
-        assert 1.0 < t.peak_deg - t.peak_seen_deg < 2.5
+        # side-on the near thigh reads a little short of the 3D hip angle (perspective on a
+        # thigh pointing slightly outwards, camera 3.2 m away: 0.4 degrees with the feet a
+        # little wider than the hips, 1.8 with the old 0.72 m stance); from afar they agree
+        assert 0.2 < t.peak_deg - t.peak_seen_deg < 1.0
     far = Camera("left", distance=30.0, vfov_deg=6.0)
     _, truth_far = generate("sit_to_stand", reps=1, view=far)
-    assert abs(truth_far.reps[0].peak_deg - truth_far.reps[0].peak_seen_deg) < 0.5
+    assert abs(truth_far.reps[0].peak_deg - truth_far.reps[0].peak_seen_deg) < 0.1
 
 
 @pytest.mark.parametrize("exercise", [e for e in exercise_ids() if get_spec(e).faults])
