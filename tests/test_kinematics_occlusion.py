@@ -69,3 +69,29 @@ def test_tracker_does_not_judge_a_hidden_standing_leg() -> None:
         assert near_side(s.xyzv, s.world)[0] == (-1.0 if yaw > 0 else 1.0)
         hit = any(f.name == "standing_hip_bends" for rep in r.reps for f in rep.faults)
         assert hit == want, (yaw, backend)
+
+
+def test_front_view_reads_an_in_plane_arm_elevation_in_the_image() -> None:
+    """shoulder_elevation from the front: a hanging arm whose guessed depth swings (MediaPipe)
+    is read in the image; an arm reaching towards the camera in 3D; view "any" in 3D."""
+    from tracking.kinematics import angles_arrays
+
+    t = np.linspace(0.0, 2.0, 61)
+    fwd = np.where(t > 1.0, 45.0, 0.0)
+    s = pose_series(t, {"shoulder_abduction_l": 90 * np.sin(np.pi * t / 2) ** 2,
+                        "shoulder_flexion_r": fwd})
+    world = s.world.copy()
+    rng = np.random.default_rng(1)
+    hanging = t <= 1.0
+    from tracking.landmarks import Landmark as L
+    world[hanging, L.RIGHT_ELBOW, 2] += rng.uniform(-0.05, 0.05, hanging.sum())  # depth noise
+    r = angles_arrays(s.xyzv, world, ["shoulder_elevation_r"], "front", s.meta.width,
+                      s.meta.height)["shoulder_elevation_r"]
+    assert np.all(np.abs(r.value_deg[hanging]) < 1.0)  # the image: no depth noise
+    assert np.allclose(r.value_deg[~hanging], 45.0, atol=1.0)  # out of the plane: 3D
+    auto = angles_arrays(s.xyzv, world, ["shoulder_elevation_r"], "auto", s.meta.width,
+                         s.meta.height)["shoulder_elevation_r"]
+    np.testing.assert_allclose(auto.value_deg, r.value_deg, atol=1e-9)
+    any_ = angles_arrays(s.xyzv, world, ["shoulder_elevation_r"], "any", s.meta.width,
+                         s.meta.height)["shoulder_elevation_r"]
+    assert np.max(np.abs(any_.value_deg[hanging])) > 3.0  # 3D as before: the depth noise shows

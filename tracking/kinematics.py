@@ -21,7 +21,7 @@ docs/exercises.md; the virtual patient measures its ground truth with this modul
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 import numpy as np
@@ -164,8 +164,8 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         down = -g.trunk_up
         if k == "trunk_frontal":
             v = _wrap(_signed(u, -_midline_up(g), out_dir, g.n_front))
-        elif k == "trunk_3d":
-            v = _between(u, down)
+        elif k == "trunk_3d":  # in the image (a front view) against the midline, as abduction
+            v = _between(u, -_midline_up(g) if g.is2d else down)
         else:
             v = _wrap(_signed(u, down, g.fwd_body, g.n_side))
             if k == "trunk_sagittal_neg":
@@ -318,12 +318,30 @@ def _limb_factor(d: AngleDef, flat: np.ndarray, deep: np.ndarray, torso: np.ndar
 
 
 def _choose(d: AngleDef, view: str) -> str:
-    """Which source shows this measure best from this camera view ("image" or "3d")."""
+    """Which source shows this measure best from this camera view ("image" or "3d";
+    "front3d": a segment's 3D elevation from the front, see ``FRONT_IMAGE_KINDS``)."""
     if d.plane == "vertical":
         return "image"
+    if d.kind in FRONT_IMAGE_KINDS and view == "front":
+        return "front3d"
     if (d.plane == "frontal" and view == "front") or (d.plane == "sagittal" and view == "side"):
         return "image" if d.kind != "rotation" else "3d"
     return "3d"
+
+
+#: 3D measures that a front view reads in the image while their segment lies in the frontal
+#: plane as far as the depth can tell (its 3D angle out of that plane within
+#: ``FRONT_IMAGE_MAX_OUT``; body within ~35 degrees of square to the camera): a hanging or
+#: sideways arm's elevation is then all in the plane the camera shows, and MediaPipe's guessed
+#: depth would only add noise (a hanging arm's 3D elevation swings by 8-10 degrees while the
+#: other arm rises, clean 0.3). A segment reaching towards or away from the camera is read
+#: in 3D. Depth cameras (view "any") read 3D as before.
+FRONT_IMAGE_KINDS = ("trunk_3d",)
+#: Out-of-frontal-plane angle (degrees, 3D) up to which MediaPipe's depth cannot tell a
+#: segment from one in the plane: about its depth noise on a hanging arm seen from the front
+#: (8-10 degrees, README "Rendered virtual patient"), with a margin. Within it a forward swing
+#: of the segment is not seen from the front.
+FRONT_IMAGE_MAX_OUT = 15.0
 
 
 def facing(xyzv: np.ndarray, world: np.ndarray | None, width: float = 1.0) -> np.ndarray:
@@ -489,6 +507,17 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
         vi, ci = _compute(d, geo("image3d"))
         return np.where(ok, vw, vi), np.where(ok, cw, ci), "image3d" if not ok.any() else "world+image3d"
 
+    def front3d(d: AngleDef, front: np.ndarray | bool = True) -> tuple[np.ndarray, np.ndarray, str]:
+        """A FRONT_IMAGE_KINDS measure: the image where (``front``) the body faces the camera
+        and the segment lies in the image plane, else 3D."""
+        v3, c3, u3 = three_d(d)
+        vi, ci = _compute(d, geo("image"))
+        fwd, _, _ = three_d(replace(d, kind="forward_component"))
+        flat = (np.abs(fwd) <= FRONT_IMAGE_MAX_OUT) & (plane_factor("frontal") >= 0.5)
+        use = flat & np.isfinite(vi) & front
+        used = "image" if use.all() else (u3 if not use.any() else "image+" + u3)
+        return np.where(use, vi, v3), np.where(use, ci, c3), used
+
     def image(d: AngleDef) -> tuple[np.ndarray, np.ndarray]:
         v, c = _compute(d, geo("image"))
         if d.plane in ("frontal", "sagittal"):
@@ -504,6 +533,10 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
                 if d.plane == "vertical":
                     v, c = image(d)
                     used = "image"
+                elif d.kind in FRONT_IMAGE_KINDS:
+                    if "views" not in fac:
+                        fac["views"] = np.array(auto_views(xyzv, world, width, height, view_start))
+                    v, c, used = front3d(d, fac["views"] == "front")
                 elif d.plane == "3d" or d.kind == "rotation":
                     v, c, used = three_d(d)
                 else:  # per frame: the image where the decided view shows the plane, else 3D
@@ -519,7 +552,9 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
                 continue
             kind = ("image" if view == "auto" and d.plane == "vertical" else _choose(d, view)) \
                 if source == "auto" else ("3d" if source != "image" else "image")
-            if kind == "image" and not (source == "image" and d.kind == "rotation"):
+            if kind == "front3d":
+                v, c, used = front3d(d)
+            elif kind == "image" and not (source == "image" and d.kind == "rotation"):
                 v, c = image(d)
                 used = "image"
             elif source in ("world", "image3d"):
