@@ -36,6 +36,13 @@ overshoot (a foot passing below the camera's line of sight dips in the image), a
 back up from an overshoot is not a repetition; likewise for 3 s after the other side's
 repetition held this side back, this side's rest from before it (the standing leg's hip
 sags while the other leg is raised; its coming back is not a repetition).
+
+``guessed`` samples (the tracker sets it for a planar primary read in 3D from an oblique
+view, with depth guessed by a one-camera pose model such as MediaPipe) are likewise averaged
+over GUESSED_SMOOTH_S: that depth jitters by several degrees from frame to frame (about 3 deg
+per frame for the trunk's lateral lean from 45 degrees on the virtual patient with MediaPipe-like
+depth noise), enough to cut a long hold into many "repetitions" at the 60% way-back rule. Their
+peak is the averaged one (no Savitzky-Golay height).
 """
 from __future__ import annotations
 
@@ -53,6 +60,8 @@ BASELINE_WINDOW_S = 3.0
 SPIKE = 0.1
 #: relative primaries are averaged over this many seconds (causal) before counting
 RELATIVE_SMOOTH_S = 0.3
+#: and so is a sample read from depth the pose model guessed (``update(guessed=True)``)
+GUESSED_SMOOTH_S = 0.3
 
 
 def despike3(prev: float, mid: float, nxt: float) -> float:
@@ -144,6 +153,7 @@ class OpenRep:
     conf_sum: float = 0.0
     conf_n: int = 0
     peak_sg: float = float("-inf")  #: highest Savitzky-Golay-smoothed progress
+    averaged: bool = False  #: some sample of it was averaged (``smooth_s`` or ``guessed``)
 
 
 @dataclass
@@ -204,8 +214,11 @@ class RepDetector:
         self.state, self.rep = REST, None
         self._floor = self.progress(self.last_value) if self.last_value == self.last_value else None
 
-    def update(self, t_s: float, value: float, conf: float, may_start: bool = True) -> Outcome:
-        """Feed one sample; ``may_start=False`` keeps a new repetition from starting."""
+    def update(self, t_s: float, value: float, conf: float, may_start: bool = True,
+               guessed: bool = False) -> Outcome:
+        """Feed one sample; ``may_start=False`` keeps a new repetition from starting;
+        ``guessed``: the sample was read from depth the pose model guessed (averaged over
+        GUESSED_SMOOTH_S like a relative primary, see the module docstring)."""
         started = completed = hold_progress = hold_completed = False
         abandoned = ""
         params = self.params
@@ -234,11 +247,13 @@ class RepDetector:
         if len(dsp) > 5:
             del dsp[0]
         sg = sum(w * x for w, x in zip(SG5, dsp)) if len(dsp) == 5 else p
-        if params.smooth_s > 0:
-            avg = self._avg
-            avg.append((t_s, p))
-            while avg[0][0] <= t_s - params.smooth_s:
-                avg.popleft()
+        window = params.smooth_s if params.smooth_s > 0 else GUESSED_SMOOTH_S
+        avg = self._avg  # kept for every sample, so a switch to averaging has its history
+        avg.append((t_s, p))
+        while avg[0][0] <= t_s - window:
+            avg.popleft()
+        averaged = params.smooth_s > 0 or guessed
+        if averaged:
             p = sum(x for _, x in avg) / len(avg)
         if p < 0.0 and not params.relative:
             p = 0.0  # beyond the start, away from the target, is just "at the start"
@@ -283,13 +298,15 @@ class RepDetector:
             if p >= base + 0.5 * m and may_start and self._armed:
                 self.state = MOVING
                 self._floor = None
-                self.rep = OpenRep(self._t_low, self.value_of(b), p, t_s, self.value_of(p), conf)
+                self.rep = OpenRep(self._t_low, self.value_of(b), p, t_s, self.value_of(p), conf,
+                                   averaged=averaged)
                 self.hold.reset()
                 started = True
         else:
             rep = self.rep
             assert rep is not None and self._b is not None
             b = self._b
+            rep.averaged = rep.averaged or averaged
             if p > rep.peak_p:
                 rep.peak_p, rep.peak_s, rep.peak_value, rep.peak_conf = p, t_s, self.value_of(p), conf
             if sg > rep.peak_sg:
@@ -314,7 +331,7 @@ class RepDetector:
                 elif rep.end_s - rep.start_s < params.min_duration_s:
                     abandoned = "too quick to be a repetition"
                 else:
-                    if not params.smooth_s and rep.peak_sg > float("-inf"):  # the peak's height
+                    if not rep.averaged and rep.peak_sg > float("-inf"):  # the peak's height
                         rep.peak_value = self.value_of(max(rep.peak_sg, 0.0) if not params.relative
                                                        else rep.peak_sg)
                     self.last = rep

@@ -42,6 +42,10 @@ class PrimaryAngle:
     #: model's relative depth (tracking.kinematics source), for a movement along the camera's
     #: axis; "auto" (default) as every measure
     source: str = "auto"
+    #: view primaries only: counted instead of ``primary`` only for a pose model that guesses
+    #: depth from one picture (MediaPipe), not for a depth camera or the virtual patient's exact
+    #: points, which measure the primary's plane from any view
+    guessed_depth_only: bool = False
 
     @property
     def direction(self) -> str:
@@ -125,7 +129,7 @@ class ExerciseSpec:
 _TOP = {"id", "name", "category", "position", "view", "sides", "primary", "tempo", "hold_s",
         "reps", "scene", "description", "cues", "faults", "front_primary", "side_primary"}
 _PRIMARY = {"angle", "start", "target", "min_range", "tolerance", "direction", "relative"}
-_VIEW_PRIMARY = _PRIMARY | {"sides", "source"}
+_VIEW_PRIMARY = _PRIMARY | {"sides", "source", "guessed_depth_only"}
 #: tables counted instead of [primary] from a view that does not show its plane
 VIEW_PRIMARIES = ("front_primary", "side_primary")
 _TEMPO = {"up_s", "down_s"}
@@ -239,12 +243,13 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
 
 
 def _view_primary(r: "_Reader", p: dict[str, Any], pre: str, sides: str) -> PrimaryAngle:
-    """A [front_primary] / [side_primary] table: a [primary] table, plus ``sides = "either"``
-    and ``source = "image3d"``."""
-    vp = _primary(r, {k: v for k, v in p.items() if k not in ("sides", "source")}, pre,
-                  _VIEW_PRIMARY, p)
+    """A [front_primary] / [side_primary] table: a [primary] table, plus ``sides = "either"``,
+    ``source = "image3d"`` and ``guessed_depth_only``."""
+    own = ("sides", "source", "guessed_depth_only")
+    vp = _primary(r, {k: v for k, v in p.items() if k not in own}, pre, _VIEW_PRIMARY, p)
     vp = replace(vp, sides=r.choice(p, "sides", ("either",), pre + ".") if "sides" in p else "",
-                 source=r.choice(p, "source", ("auto", "image3d"), pre + ".", "auto"))
+                 source=r.choice(p, "source", ("auto", "image3d"), pre + ".", "auto"),
+                 guessed_depth_only=r.get(p, "guessed_depth_only", bool, pre + ".", False))
     if vp.sides == "either" and vp.angle not in SIDED:
         raise r.fail(pre + ".sides", f"'either' needs a sided measure, {vp.angle!r} is not sided")
     if vp.angle not in SIDED and sides != "bilateral":

@@ -69,11 +69,14 @@ class ExerciseTracker:
         current set of a "both" exercise); None tracks the sides the spec names."""
         self._init_args = (spec, targets, width, height, view, side)
         #: auto view and view primaries: which primary is settled at the first front/side frame
-        self._primary_pending = view in (None, "auto") and (
-            spec.front_primary is not None or spec.side_primary is not None)
+        #: (a told view's ``guessed_depth_only`` primary: at the first frame, by its backend)
+        told = spec.view_primary(view)
+        self._primary_pending = (view in (None, "auto") and (
+            spec.front_primary is not None or spec.side_primary is not None)) or (
+            told is not None and told.guessed_depth_only)
         #: the view whose primary ([front_primary]/[side_primary]) is counted, or None
         self.counted_view: str | None = None
-        if spec.view_primary(view) is not None:
+        if told is not None and not told.guessed_depth_only:
             spec, targets = self._for_view(spec, targets, view)  # type: ignore[arg-type]
             self.counted_view = view
         self.spec = spec
@@ -105,6 +108,8 @@ class ExerciseTracker:
         pos = {n: j for j, n in enumerate(self.names)}
         self._prim_names = tuple(sorted({n for c in self.channels for n in c.names}))
         self._prim_source = p.source
+        #: a planar primary read in 3D: from an oblique view with guessed depth it jitters
+        self._prim_planar = ANGLES[self._any_name(p.angle)].plane != "vertical"
         self._prim_idx = [tuple(pos[n] for n in c.names) for c in self.channels]
         self._mon_idx = [[pos[m.angle] for m in c.monitors] for c in self.channels]
         #: side -> (value, confidence) of the primary angle in the latest frame (for a HUD)
@@ -129,18 +134,20 @@ class ExerciseTracker:
         return (replace(spec, primary=vp, front_primary=None, side_primary=None),
                 {k: v for k, v in (targets or {}).items() if k != "target"})
 
-    def _settle_primary(self, view: str) -> None:
+    def _settle_primary(self, view: str, backend: str) -> None:
         """At the first frame seen squarely from the front or side, switch to that view's
-        primary where the spec has one (else keep the primary); only before any event."""
+        primary where the spec has one (else keep the primary); only before any event. A
+        ``guessed_depth_only`` view primary only where ``backend`` guesses depth."""
         if view not in ("front", "side") or self.events:
             self._primary_pending = self._primary_pending and not self.events
             return
         self._primary_pending = False
-        if self.spec.view_primary(view) is not None:
-            spec, targets, width, height, _, side = self._init_args
+        vp = self.spec.view_primary(view)
+        if vp is not None and (not vp.guessed_depth_only or backend not in DEPTH_BACKENDS):
+            spec, targets, width, height, told, side = self._init_args
             spec, targets = self._for_view(spec, targets, view)
             state = self._view_now
-            self.__init__(spec, targets, width, height, "auto", side)  # type: ignore[misc]
+            self.__init__(spec, targets, width, height, told or "auto", side)  # type: ignore[misc]
             self._primary_pending, self._view_now = False, state
             self.counted_view = view
 
@@ -200,7 +207,9 @@ class ExerciseTracker:
         if self.view == "auto":
             self._view_now = auto_views(frame.xyzv[None], world, self.width, self.height, prev)[-1]
             if self._primary_pending:
-                self._settle_primary(self._view_now)
+                self._settle_primary(self._view_now, backend)
+        elif self._primary_pending:
+            self._settle_primary(self.view, backend)
         if frame.flags & 1:  # FLAG_PERSON_SWITCH: not this patient's movement
             vals = {n: (float("nan"), 0.0) for n in self.names}
             vis = None
@@ -217,7 +226,13 @@ class ExerciseTracker:
               for n, c in zip(self.names, C)]
         view = self._view_now if self.view == "auto" else self.view
         near = (near_side(frame.xyzv[None], world).tolist() if view == "side" else [0.0])
-        return self._step(frame.t_ms / 1000.0, 0, V, C, CF, near)
+        return self._step(frame.t_ms / 1000.0, 0, V, C, CF, near,
+                          [self._guessed(view, backend)])
+
+    def _guessed(self, view: str | None, backend: str) -> bool:
+        """The primary is read from depth a one-camera pose model guessed: a planar measure
+        from an oblique frame (view "any"), not from a depth camera or the virtual patient."""
+        return self._prim_planar and view == "any" and backend not in DEPTH_BACKENDS
 
     def step_values(self, t_s: float, vals: Mapping[str, tuple[float, float]]) -> list[Event]:
         """Feed one frame's measures ({name: (value, confidence)}); returns its events.
@@ -233,10 +248,12 @@ class ExerciseTracker:
         return fault_visibility(self._gated, xyzv, world, w, h)
 
     def _step(self, t_s: float, i: int, V: list, C: list, CF: list,
-              near: list | None = None) -> list[Event]:
+              near: list | None = None, guessed: list | None = None) -> list[Event]:
         """One frame: ``V[j][i]``, ``C[j][i]`` are value and confidence of ``self.names[j]``;
         ``CF[j][i]`` the confidence its fault rules use; ``near[i]`` 1/-1 when the left/right
-        side faces a side camera (a bilateral primary then reads that side only), else 0."""
+        side faces a side camera (a bilateral primary then reads that side only), else 0;
+        ``guessed[i]``: the primary is read from guessed depth (RepDetector averages it)."""
+        g = bool(guessed[i]) if guessed is not None else False
         events: list[Event] = []
         for ch, idx, midx in zip(self.channels, self._prim_idx, self._mon_idx):
             if len(idx) == 2 and near is not None and near[i] and not ch.either:
@@ -256,7 +273,7 @@ class ExerciseTracker:
             # one side at a time: the other side's sympathetic movement is not a repetition
             others = [o for o in self.channels if o is not ch]
             may_start = not any(o.detector.confirmed for o in others)
-            out = det.update(t_s, v, c, may_start)
+            out = det.update(t_s, v, c, may_start, g)
             if out.abandoned:
                 events.append(RepAbandoned(t_s, ch.side, out.abandoned))
             if det.confirmed:
@@ -337,16 +354,18 @@ class ExerciseTracker:
         if self._primary_pending:  # as live: settled at the first square view, from there on
             k = next((i for i, v in enumerate(views) if v != "any"), None)
             if k is not None:
-                self._settle_primary(views[k])
+                self._settle_primary(views[k], series.meta.backend)
                 if self.counted_view is not None:
                     return self.run_series(series.slice(k, len(series)))
         side_on = np.array([v == "side" for v in views], bool)
         near = np.where(side_on, near_side(series.xyzv, series.world), 0.0).tolist() \
             if len(series) else []
+        backend = series.meta.backend
+        guessed = [self._guessed(v, backend) for v in views]
         events: list[Event] = []
         step = self._step
         for i, ts in enumerate(t):
-            e = step(ts, i, V, C, CF, near)
+            e = step(ts, i, V, C, CF, near, guessed)
             if e:
                 events.extend(e)
         return events
