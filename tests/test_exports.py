@@ -104,7 +104,8 @@ def test_csv_rows_match_the_store(store) -> None:
     reps = [r for i in ids for r in store.reps(i)]
     for row, rep in zip(rows, reps):
         assert row["session_id"] == rep.session_id and row["exercise_id"] == "seated_knee_extension"
-        assert float(row["angle_reached_deg"]) == pytest.approx(rep.range_deg, abs=0.05)
+        assert float(row["range_reached"]) == pytest.approx(rep.range_deg, abs=0.05)
+        assert (row["unit"], row["measure"]) == ("deg", "")  # recorded without a unit: degrees
         assert int(row["set"]) == rep.set_index + 1 and int(row["rep"]) == rep.rep_index + 1
         assert row["faults"] == ";".join(rep.faults)
     assert len(list(csv.DictReader(io.StringIO(reps_csv(store, "P2", ids[1]))))) == 8
@@ -171,3 +172,45 @@ def test_whole_minutes_keep_the_days_total() -> None:
     assert whole_minutes({"97110": 4.9, "97530": 3.9}) == {"97110": 5, "97530": 3}  # 8.8 -> 8 min
     assert sum(whole_minutes({"97110": 4.9, "97530": 3.9}).values()) == 8
     assert whole_minutes({"97110": 20.0, "97530": 10.5}) == {"97110": 20, "97530": 10}
+
+
+def _unit_session(store, when, unit: str | None, measure: str = "", reached=(150.0, 170.0),
+                  target: float = 80.0) -> str:
+    """A side bend session whose repetitions carry the engine's unit (None: an old session)."""
+    sid = f"S{when:%Y%m%d%H%M}-{len(store.list_sessions())}"
+    store.begin_session(sid, "P3", None, "shore", "test", started_at=when.timestamp(), utc_offset_min=0)
+    details = {} if unit is None else {"unit": unit, "measure": measure}
+    reps = [RepRecord(sid, "side_bend_stretch", 0, k, 20_000.0 * k, 20_000.0 * k + 16_000, v, target, 0.8,
+                      15.0, 100.0, details=dict(details)) for k, v in enumerate(reached)]
+    store.write_batch(sid, [], (), [SetRecord(sid, "side_bend_stretch", 0, "", 2, 0.0, 40_000.0)], reps, [])
+    store.finish_session(sid, {}, ended_at=when.timestamp() + 40)
+    return sid
+
+
+def test_units_follow_each_repetition(store) -> None:
+    """Side-on the side bend is counted by the raised wrist's height (percent of torso
+    length): CSV rows and FHIR quantities say so; old sessions without a unit stay degrees."""
+    from fhir.resources.R4B.bundle import Bundle
+    old = _unit_session(store, utc(2026, 11, 2), None, reached=(18.0, 21.0), target=20.0)
+    deg = _unit_session(store, utc(2026, 11, 3), "deg", "trunk_lateral_lean", reached=(19.0, 22.0), target=20.0)
+    pct = _unit_session(store, utc(2026, 11, 4), "pct", "wrist_height")
+    rows = list(csv.DictReader(io.StringIO(reps_csv(store, "P3"))))
+    assert [(r["session_id"], r["unit"], r["measure"]) for r in rows] == [
+        (old, "deg", ""), (old, "deg", ""), (deg, "deg", "trunk_lateral_lean"), (deg, "deg", "trunk_lateral_lean"),
+        (pct, "pct", "wrist_height"), (pct, "pct", "wrist_height")]
+    assert [float(r["range_reached"]) for r in rows][-2:] == [150.0, 170.0]
+    data = fhir_bundle(store, "P3")
+    bundle = Bundle.model_validate_json(json.dumps(data))
+    rom = {o.id: o for o in (e.resource for e in bundle.entry) if o.__resource_type__ == "Observation"
+           and o.code.coding[0].code.startswith("rom-")}
+    assert len(rom) == 3
+    by_session = {sid: next(o for o in rom.values() if sid in o.note[0].text) for sid in (old, deg, pct)}
+    for sid, code, best in ((old, "deg", 21.0), (deg, "deg", 22.0), (pct, "%", 170.0)):
+        o = by_session[sid]
+        assert (o.valueQuantity.code, o.valueQuantity.unit) == (code, code)
+        assert float(o.valueQuantity.value) == best
+        assert {c.valueQuantity.code for c in o.component} == {code}
+    assert by_session[pct].code.coding[0].code == "rom-wrist_height"
+    assert by_session[pct].component[0].code.coding[0].code == "value-mean"
+    assert by_session[old].code.coding[0].code == "rom-trunk_lateral_lean"
+    assert by_session[old].component[0].code.coding[0].code == "angle-mean"

@@ -111,3 +111,41 @@ def test_chromium_renders_the_charts(history, tmp_path) -> None:
     assert count((0x6B, 0x5C, 0xA5)) > 1000  # adherence bars (purple)
     if os.environ.get("PHYSIOQUEST_KEEP_SCREENSHOT"):
         shutil.copy(shot, os.environ["PHYSIOQUEST_KEEP_SCREENSHOT"])
+
+
+def test_report_labels_each_unit(tmp_path, monkeypatch) -> None:
+    """A side bend filmed side-on is counted by the raised wrist's height (percent): its
+    summaries, charts and wording say percent; old sessions without a unit stay degrees, and
+    sessions counted by different measures are not compared or drawn on one axis."""
+    from game.reports.stats import exercise_info, met_target, rep_unit
+    from game.sessions.models import RepRecord, SetRecord
+    monkeypatch.setenv("PHYSIOQUEST_DATA_DIR", str(tmp_path / "data"))
+    store = open_store(str(tmp_path / "data" / "pq.sqlite3"))
+    ids = []
+    for k, (unit, measure, reached, target) in enumerate([(None, "", (18.0, 21.0), 20.0),
+                                                          ("pct", "wrist_height", (150.0, 170.0), 80.0)]):
+        when = utc(2026, 11, 2 + k, 17)
+        sid = f"S{k}"
+        store.begin_session(sid, "P9", None, "shore", "test", started_at=when.timestamp(), utc_offset_min=0)
+        details = {} if unit is None else {"unit": unit, "measure": measure}
+        reps = [RepRecord(sid, "side_bend_stretch", 0, j, 20_000.0 * j, 20_000.0 * j + 16_000, v, target, 0.8,
+                          15.0, 100.0, details=dict(details)) for j, v in enumerate(reached)]
+        store.write_batch(sid, [], (), [SetRecord(sid, "side_bend_stretch", 0, "", 2, 0.0, 40_000.0)], reps, [])
+        store.finish_session(sid, {}, ended_at=when.timestamp() + 40)
+        ids.append(sid)
+    s0, s1 = (summarise(store, store.get_session(i)).exercises[0] for i in ids)
+    assert (s0.unit, s0.best_deg) == ("deg", 21.0) and (s1.unit, s1.measure, s1.best_deg) == ("pct", "wrist_height", 170.0)
+    r1 = store.reps(ids[1])[0]
+    assert rep_unit(r1) == "pct" and rep_unit(store.reps(ids[0])[0]) == "deg"
+    # the side primary's tolerance (40 pct), not the lean's (8 deg): 150 >= 80 - 40
+    assert met_target(r1, exercise_info("side_bend_stretch")) is True
+    html = build_report(store, "P9")
+    assert "the average was 160% (target 80%)" in html
+    assert "in the first session" not in html  # 19.5 degrees is not comparable with 160%
+    assert "wrist height per session" in html and "trunk lateral lean per session" in html
+    assert ">percent<" in html and ">degrees<" in html
+    one = build_report(store, "P9", ids[1])
+    assert "Range per repetition (wrist height)" in one
+    old = build_report(store, "P9", ids[0])
+    assert "Range per repetition (trunk lateral lean)" in old
+    store.close()

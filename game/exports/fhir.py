@@ -1,7 +1,8 @@
 """A FHIR R4 ``Bundle`` (type collection) of Observations for one patient.
 
-Per session and exercise: the angle reached (best, with mean and target as components, UCUM
-``deg``) and the repetitions completed; per pain check-in: LOINC 72514-3 (pain severity 0-10
+Per session and exercise: the range reached (best, with mean and target as components, in
+UCUM ``deg``, or ``%`` for repetitions counted by a height in percent of torso length or hip
+width, e.g. from a camera view that does not show the angle) and the repetitions completed; per pain check-in: LOINC 72514-3 (pain severity 0-10
 numeric rating). The patient is a Patient resource with our pseudonymous id only. Plain
 JSON dicts; the tests validate them with fhir.resources' R4B models (R4B keeps Observation,
 Patient and Bundle as in R4 for every element used here).
@@ -32,8 +33,13 @@ def _category(code: str, display: str) -> list[dict[str, Any]]:
     return [{"coding": [{"system": OBS_CATEGORY, "code": code, "display": display}]}]
 
 
-def _deg(v: float) -> dict[str, Any]:
-    return {"value": round(float(v), 1), "unit": "deg", "system": UCUM, "code": "deg"}
+#: the engine's units (RepResult.unit) as UCUM codes
+UCUM_CODES = {"deg": "deg", "pct": "%"}
+
+
+def _quantity(v: float, unit: str = "deg") -> dict[str, Any]:
+    code = UCUM_CODES.get(unit, "deg")
+    return {"value": round(float(v), 1), "unit": code, "system": UCUM, "code": code}
 
 
 def _when(s: Session, epoch: float | None = None) -> str:
@@ -76,20 +82,24 @@ def fhir_bundle(store: Any, patient_id: str, session_id: str | None = None) -> d
         summary = summarise(store, s)
         for e in summary.exercises:
             info = exercise_info(e.exercise_id)
-            angle = info.angle.replace("_", " ") or "primary angle"
+            measure = e.measure or info.angle
+            angle = measure.replace("_", " ") or "primary angle"
             if e.best_deg is not None:
-                comps = [{"code": {"coding": [{"system": MEASURE_SYSTEM, "code": "angle-mean",
-                                               "display": "Mean angle reached"}]}, "valueQuantity": _deg(e.mean_deg)}]
+                what = "angle" if e.unit == "deg" else "value"
+                comps = [{"code": {"coding": [{"system": MEASURE_SYSTEM, "code": f"{what}-mean",
+                                               "display": f"Mean {what} reached"}]},
+                          "valueQuantity": _quantity(e.mean_deg, e.unit)}]
                 if e.target_deg is not None:
-                    comps.append({"code": {"coding": [{"system": MEASURE_SYSTEM, "code": "angle-target",
-                                                       "display": "Target angle"}]},
-                                  "valueQuantity": _deg(e.target_deg)})
+                    comps.append({"code": {"coding": [{"system": MEASURE_SYSTEM, "code": f"{what}-target",
+                                                       "display": f"Target {what}"}]},
+                                  "valueQuantity": _quantity(e.target_deg, e.unit)})
                 entries.append(_observation(
                     patient_ref, s, f"rom/{e.exercise_id}", _category("exam", "Exam"),
-                    {"coding": [{"system": MEASURE_SYSTEM, "code": f"rom-{info.angle or 'primary'}",
+                    {"coding": [{"system": MEASURE_SYSTEM, "code": f"rom-{measure or 'primary'}",
                                  "display": f"{angle} range of motion"}],
-                     "text": f"{info.name}: {angle}, best of {e.reps} repetitions"},
-                    valueQuantity=_deg(e.best_deg), component=comps))
+                     "text": f"{info.name}: {angle}, best of {e.reps} repetitions"
+                             + ("" if e.unit == "deg" else " (percent of torso length or hip width)")},
+                    valueQuantity=_quantity(e.best_deg, e.unit), component=comps))
             entries.append(_observation(
                 patient_ref, s, f"reps/{e.exercise_id}", _category("activity", "Activity"),
                 {"coding": [{"system": MEASURE_SYSTEM, "code": "repetitions", "display": "Repetitions completed"}],

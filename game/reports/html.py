@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from game.plans import active_plan, stored_plan
-from game.reports.stats import SessionSummary, active_days, exercise_info, summarise, weekly_adherence
+from game.reports.stats import (UNIT_WORDS, SessionSummary, active_days, exercise_info, rep_measure,
+                                rep_unit, summarise, unit_symbol, weekly_adherence)
 from game.reports.svg_plots import CHART_CSS, PALETTE, Series, chart
 from game.sessions.models import INTERRUPTED, Plan
 from tracking.errors import InputError
@@ -34,15 +35,20 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _deg(v: float | None) -> str:
-    return "-" if v is None else f"{v:.0f}&deg;"
+def _val(v: float | None, unit: str = "deg") -> str:
+    """A range in its unit: 42&deg; or 42% (repetitions counted by a height are in percent)."""
+    return "-" if v is None else f"{v:.0f}{unit_symbol(unit, html=True)}"
 
 
-def _closer(first: float, last: float, target: float) -> str:
+def _closer(first: float, last: float, target: float, unit: str = "deg") -> str:
     gain = abs(first - target) - abs(last - target)
     if abs(gain) < 2:
         return "about the same distance from the target as"
-    return f"{abs(gain):.0f}&deg; {'closer to' if gain > 0 else 'further from'} the target than"
+    return f"{_val(abs(gain), unit)} {'closer to' if gain > 0 else 'further from'} the target than"
+
+
+def _measure_name(measure: str, angle: str) -> str:
+    return (measure or angle).replace("_", " ") or "primary angle"
 
 
 def _summary_items(summaries: list[SessionSummary], plan: Plan | None) -> list[str]:
@@ -74,9 +80,11 @@ def _summary_items(summaries: list[SessionSummary], plan: Plan | None) -> list[s
         e0, e1 = with_ex[0][1], with_ex[-1][1]
         if e1.mean_deg is not None and e1.target_deg is not None:
             line += f", {met} of them reached the target ({round(100 * met / reps) if reps else 0}%)."
-            line += f" In the last session the average was {_deg(e1.mean_deg)} (target {_deg(e1.target_deg)})"
-            if len(with_ex) > 1 and e0.mean_deg is not None:
-                line += f", {_closer(e0.mean_deg, e1.mean_deg, e1.target_deg)} in the first session ({_deg(e0.mean_deg)})"
+            u = e1.unit
+            line += f" In the last session the average was {_val(e1.mean_deg, u)} (target {_val(e1.target_deg, u)})"
+            if len(with_ex) > 1 and e0.mean_deg is not None and (e0.unit, e0.measure) == (e1.unit, e1.measure):
+                line += (f", {_closer(e0.mean_deg, e1.mean_deg, e1.target_deg, u)} in the first session "
+                         f"({_val(e0.mean_deg, u)})")
             line += "."
         else:
             line += "."
@@ -126,13 +134,21 @@ def _session_section(store: Any, s: SessionSummary, plan: Plan | None) -> str:
         if e.faults:
             said += "; form issues: " + ", ".join(f"{escape(k.replace('_', ' '))} ({v})" for k, v in e.faults.items())
         parts.append(f"<p>{said}.</p>")
-        range_series = [Series("angle reached", tuple(r.range_deg for r in rs), PALETTE[0], "line")]
-        faulty = tuple(r.range_deg if r.faults else None for r in rs)
+        # only the repetitions counted in the summary's unit and measure (a camera view may
+        # count another measure: its values are not on the same axis)
+        same = [rep_unit(r) == e.unit and rep_measure(r) == e.measure for r in rs]
+        reached = tuple(r.range_deg if ok else None for r, ok in zip(rs, same))
+        range_series = [Series("angle reached" if e.unit == "deg" else "reached", reached, PALETTE[0], "line")]
+        faulty = tuple(r.range_deg if r.faults and ok else None for r, ok in zip(rs, same))
         if any(v is not None for v in faulty):
             range_series.append(Series("with a form issue", faulty, PALETTE[1], "points"))
-        charts = [chart(f"Range per repetition ({info.angle.replace('_', ' ') or 'primary angle'})", labels,
-                        range_series, "degrees", ref=(target, f"target {target:.0f}") if target is not None else None,
-                        width=470, note=("set.rep" + (f"; therapist's cap {cap:.0f} deg" if cap is not None else ""))),
+        cap_note = f"; therapist's cap {cap:.0f} deg" if cap is not None and e.unit == "deg" else ""
+        other = len(rs) - sum(same)
+        other_note = f"; {other} counted by another measure not shown" if other else ""
+        charts = [chart(f"Range per repetition ({_measure_name(e.measure, info.angle)})", labels,
+                        range_series, UNIT_WORDS[e.unit],
+                        ref=(target, f"target {target:.0f}") if target is not None else None,
+                        width=470, note="set.rep" + cap_note + other_note),
                   chart("Score per repetition", labels, [Series("score", tuple(r.score for r in rs), PALETTE[2], "bars")],
                         "0-100", y_min=0, y_max=100, width=470, note="set.rep")]
         parts.append('<div class="charts">' + "".join(charts) + "</div>")
@@ -146,16 +162,22 @@ def _history_section(summaries: list[SessionSummary], plan: Plan | None) -> str:
         return ""
     labels = [f"{s.day:%d %b}" for s in summaries]
     parts = ["<h2>Across sessions</h2>", '<div class="charts">']
-    ex_ids = list(dict.fromkeys(e.exercise_id for s in summaries for e in s.exercises))
-    for k, ex_id in enumerate(ex_ids):
+    # one chart per exercise and unit/measure (sessions filmed from another view may have
+    # been counted by another measure, in another unit)
+    keys = list(dict.fromkeys((e.exercise_id, e.unit, e.measure) for s in summaries for e in s.exercises))
+    for k, (ex_id, unit, measure) in enumerate(keys):
         info = exercise_info(ex_id)
-        per = [next((e for e in s.exercises if e.exercise_id == ex_id), None) for s in summaries]
+        per = [next((e for e in s.exercises if (e.exercise_id, e.unit, e.measure) == (ex_id, unit, measure)), None)
+               for s in summaries]
         targets = [e.target_deg for e in per if e is not None and e.target_deg is not None]
-        parts.append(chart(f"{info.name}: angle per session", labels,
+        several = sum(1 for key in keys if key[0] == ex_id) > 1
+        what = "angle" if unit == "deg" and not several else _measure_name(measure, info.angle)
+        parts.append(chart(f"{info.name}: {what} per session", labels,
                            [Series("average", tuple(e.mean_deg if e else None for e in per), PALETTE[k % 6]),
                             Series("best", tuple(e.best_deg if e else None for e in per), PALETTE[(k + 3) % 6],
                                    "line", dashed=True)],
-                           "degrees", ref=(targets[-1], f"target {targets[-1]:.0f}") if targets else None, width=470))
+                           UNIT_WORDS[unit], ref=(targets[-1], f"target {targets[-1]:.0f}") if targets else None,
+                           width=470))
     parts.append(chart("Average score per session", labels,
                        [Series("score", tuple(s.mean_score for s in summaries), PALETTE[2], "bars")],
                        "0-100", y_min=0, y_max=100, width=470))

@@ -12,6 +12,30 @@ from typing import Any
 from game.sessions.models import Plan, RepRecord, Session, SetRecord
 
 
+#: the units a repetition's range may be in (the engine's ``RepResult.unit``): degrees, or
+#: percent (of torso length or hip width: heights counted by view / relative primaries)
+UNITS = ("deg", "pct")
+UNIT_WORDS = {"deg": "degrees", "pct": "percent"}
+
+
+def rep_unit(rep: RepRecord) -> str:
+    """The unit of a repetition's ``range_deg``/``target_deg`` (the recorder keeps the
+    engine's ``unit`` in ``details``); repetitions recorded without one are in degrees."""
+    u = (rep.details or {}).get("unit")
+    return u if u in UNITS else "deg"
+
+
+def rep_measure(rep: RepRecord) -> str:
+    """The measure the repetition was counted by ("" when not recorded)."""
+    m = (rep.details or {}).get("measure")
+    return m if isinstance(m, str) else ""
+
+
+def unit_symbol(unit: str, html: bool = False) -> str:
+    """"deg" -> the degree sign; "pct" -> "%"."""
+    return ("&deg;" if html else " deg") if unit == "deg" else "%"
+
+
 @dataclass(frozen=True)
 class ExerciseInfo:
     """What reports need to know about an exercise (from the engine's spec when there is one)."""
@@ -22,6 +46,16 @@ class ExerciseInfo:
     direction: str = "increase"  #: the primary angle increases or decreases towards the target
     tolerance_deg: float = 5.0
     angle: str = ""
+    #: view primaries: (measure, direction, tolerance) of the measures counted instead of
+    #: ``angle`` from some camera views (their repetitions say so in ``details["measure"]``)
+    view_primaries: tuple[tuple[str, str, float], ...] = ()
+
+    def rule_for(self, measure: str) -> tuple[str, float]:
+        """(direction, tolerance) of the measure a repetition was counted by."""
+        for m, d, tol in self.view_primaries:
+            if m == measure and m != self.angle:
+                return d, tol
+        return self.direction, self.tolerance_deg
 
 
 def exercise_info(exercise_id: str) -> ExerciseInfo:
@@ -32,17 +66,21 @@ def exercise_info(exercise_id: str) -> ExerciseInfo:
         spec = None
     if spec is None:
         return ExerciseInfo(exercise_id, exercise_id.replace("_", " ").capitalize())
+    views = tuple((vp.angle, vp.direction, float(vp.tolerance))
+                  for vp in (spec.front_primary, spec.side_primary) if vp is not None)
     return ExerciseInfo(spec.id, spec.name, spec.category, spec.primary.direction,
-                        float(spec.primary.tolerance), spec.primary.angle)
+                        float(spec.primary.tolerance), spec.primary.angle, views)
 
 
 def met_target(rep: RepRecord, info: ExerciseInfo) -> bool | None:
-    """Did the repetition reach its target (within the exercise's tolerance)? None if unknown."""
+    """Did the repetition reach its target (within the tolerance of the measure it was
+    counted by)? None if unknown."""
     if rep.range_deg is None or rep.target_deg is None:
         return None
-    if info.direction == "decrease":
-        return rep.range_deg <= rep.target_deg + info.tolerance_deg
-    return rep.range_deg >= rep.target_deg - info.tolerance_deg
+    direction, tol = info.rule_for(rep_measure(rep))
+    if direction == "decrease":
+        return rep.range_deg <= rep.target_deg + tol
+    return rep.range_deg >= rep.target_deg - tol
 
 
 @dataclass(frozen=True)
@@ -55,6 +93,10 @@ class ExerciseSummary:
     mean_score: float | None
     met: int  #: repetitions that reached the target
     faults: dict[str, int] = field(default_factory=dict)
+    #: the unit of best/mean/target ("deg" or "pct"): the unit most of its repetitions were
+    #: counted in (only those enter best and mean; a camera view may count another measure)
+    unit: str = "deg"
+    measure: str = ""  #: the measure those repetitions were counted by ("" unknown)
 
 
 @dataclass(frozen=True)
@@ -99,6 +141,14 @@ def minutes_by_exercise(sets: list[SetRecord], reps: list[RepRecord]) -> dict[st
     return {k: span_min * v / total for k, v in own.items()}
 
 
+def main_unit(reps: list[RepRecord]) -> tuple[str, str]:
+    """(unit, measure) most of ``reps`` were counted in (a tie: the later repetition's)."""
+    keys = [(rep_unit(r), rep_measure(r)) for r in reps]
+    if not keys:
+        return "deg", ""
+    return max(reversed(keys), key=keys.count)
+
+
 def summarise(store: Any, session: Session) -> SessionSummary:
     reps = store.reps(session.id)
     sets = store.sets(session.id)
@@ -108,16 +158,20 @@ def summarise(store: Any, session: Session) -> SessionSummary:
     exercises = []
     for ex_id, rs in by_ex.items():
         info = exercise_info(ex_id)
-        vals = [r.range_deg for r in rs if r.range_deg is not None]
+        unit, measure = main_unit(rs)
+        same = [r for r in rs if rep_unit(r) == unit and rep_measure(r) == measure]
+        vals = [r.range_deg for r in same if r.range_deg is not None]
         faults: dict[str, int] = {}
         for r in rs:
             for f in r.faults:
                 faults[f] = faults.get(f, 0) + 1
-        best = (min(vals) if info.direction == "decrease" else max(vals)) if vals else None
-        targets = [r.target_deg for r in rs if r.target_deg is not None]
+        direction = info.rule_for(measure)[0]
+        best = (min(vals) if direction == "decrease" else max(vals)) if vals else None
+        targets = [r.target_deg for r in same if r.target_deg is not None]
         exercises.append(ExerciseSummary(ex_id, len(rs), best, _mean(vals), targets[-1] if targets else None,
                                          _mean([r.score for r in rs if r.score is not None]),
-                                         sum(1 for r in rs if met_target(r, info)), faults))
+                                         sum(1 for r in rs if met_target(r, info)), faults,
+                                         unit, measure))
     pain = {p.when: p.score for p in store.pain(session.id)}
     return SessionSummary(session, tuple(exercises), len(reps),
                           _mean([r.score for r in reps if r.score is not None]),
