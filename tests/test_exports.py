@@ -214,3 +214,20 @@ def test_units_follow_each_repetition(store) -> None:
     assert by_session[pct].component[0].code.coding[0].code == "value-mean"
     assert by_session[old].code.coding[0].code == "rom-trunk_lateral_lean"
     assert by_session[old].component[0].code.coding[0].code == "angle-mean"
+
+
+def test_engine_repetition_unit_reaches_the_csv(store) -> None:
+    """The recorder keeps the engine's RepResult.unit/measure; the CSV reads them back."""
+    from game.sessions.recorder import SessionRecorder
+    from tracking.exercise.events import RepResult
+    from tracking.series import SeriesMeta
+    rec = SessionRecorder(store, "P4", None, "shore", "test", flush_interval_s=3600,
+                          meta=SeriesMeta(source="test", fps=30.0, backend="mediapipe-pose"),
+                          started_at=utc(2026, 11, 5).timestamp(), utc_offset_min=0)
+    rec.begin_set("side_bend_stretch", 0, target_reps=1, t_ms=0.0)
+    rec.add_rep("side_bend_stretch", 0, RepResult(1, "", 1.0, 17.0, 5.0, 160.0, 260.0, 0.7, 80.0, 15.0, (),
+                                                  100, (), "pct", "wrist_height"))
+    rec.end_set("side_bend_stretch", 0, t_ms=18_000.0)
+    rec.finish({})
+    [row] = csv.DictReader(io.StringIO(reps_csv(store, "P4")))
+    assert (row["unit"], row["measure"], float(row["range_reached"])) == ("pct", "wrist_height", 160.0)
