@@ -55,6 +55,7 @@ def test_tracker_does_not_judge_a_hidden_standing_leg() -> None:
     leg, not when it is the far one; a depth backend judges it from any view."""
     from tracking.exercise.analysis import analyze_series
     from tracking.exercise.library import get_spec
+    from tracking.exercise.tracker import ExerciseTracker
 
     spec = dataclasses.replace(get_spec("standing_straight_leg_raise"), sides="left")
     t = np.linspace(0.0, 12.0, 361)
@@ -69,6 +70,10 @@ def test_tracker_does_not_judge_a_hidden_standing_leg() -> None:
         assert near_side(s.xyzv, s.world)[0] == (-1.0 if yaw > 0 else 1.0)
         hit = any(f.name == "standing_hip_bends" for rep in r.reps for f in rep.faults)
         assert hit == want, (yaw, backend)
+        live = ExerciseTracker(spec, width=s.meta.width, height=s.meta.height, view="side")
+        events = [e for f in s for e in live.step(f, backend=backend)]
+        live_hit = any(getattr(e, "name", "") == "standing_hip_bends" for e in events)
+        assert live_hit == want, (yaw, backend, "live")
 
 
 def test_front_view_reads_an_in_plane_arm_elevation_in_the_image() -> None:
