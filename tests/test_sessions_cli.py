@@ -118,3 +118,30 @@ def test_game_recorder_takes_reps_from_the_session_log(tmp_path, monkeypatch) ->
         [st] = store.sets(s.id)
         assert (st.exercise_id, st.set_index, st.target_reps, st.t_start_ms, st.t_end_ms) == \
             ("mini_squat", 0, 2, 500.0, 5000.0)
+
+
+def test_text_views_say_each_repetitions_unit(tmp_path) -> None:
+    """`sessions show`, the replay timeline and `score` print a height counted in percent as
+    "%", and degrees (also for repetitions recorded without a unit) as "deg"."""
+    from game.commands.score import print_scores
+    from game.commands.sessions import session_text
+    from game.replay.timeline import RepMark
+    from game.sessions.models import RepRecord, SetRecord
+    store = open_store(str(tmp_path / "pq.sqlite3"))
+    store.begin_session("S1", "P1", None, "shore", "test", started_at=utc(2026, 11, 2, 9).timestamp(),
+                        utc_offset_min=0)
+    reps = [RepRecord("S1", "side_bend_stretch", 0, 0, 0.0, 16_000.0, 150.0, 80.0, 0.8, 15.0, 100.0,
+                      details={"unit": "pct", "measure": "wrist_height"}),
+            RepRecord("S1", "side_bend_stretch", 0, 1, 20_000.0, 36_000.0, 21.0, 20.0, 0.8, 15.0, 100.0)]
+    store.write_batch("S1", [], (), [SetRecord("S1", "side_bend_stretch", 0, "", 2, 0.0, 40_000.0)], reps, [])
+    store.finish_session("S1", {}, ended_at=utc(2026, 11, 2, 9).timestamp() + 40)
+    text = session_text(store, "S1")
+    assert "range 150% / target 80" in text and "range 21 deg / target 20" in text
+    labels = [RepMark(i + 1, r, None).label() for i, r in enumerate(store.reps("S1"))]
+    assert ", 150%" in labels[0] and ", 21 deg" in labels[1]
+    out = io.StringIO()
+    print_scores({"exercise": "side_bend_stretch", "rep_count": 2, "reps": [
+        {"index": 1, "start_s": 0.0, "end_s": 16.0, "rom_deg": 150.0, "unit": "pct"},
+        {"index": 2, "start_s": 20.0, "end_s": 36.0, "rom_deg": 21.0}]}, out)
+    assert "range 150%" in out.getvalue() and "range 21 deg" in out.getvalue()
+    store.close()

@@ -37,7 +37,8 @@ def print_scores(data: dict[str, Any], out: TextIO) -> None:
           + ("; one more under way at the end" if data.get("incomplete_at_end") else ""), file=out)
     for r in data["reps"]:
         side = f" {r['side']}" if r.get("side") else ""
-        rom = (f", range {r['rom_deg']:.0f} deg" if r.get("rom_deg") is not None
+        unit = " deg" if r.get("unit", "deg") == "deg" else "%"
+        rom = (f", range {r['rom_deg']:.0f}{unit}" if r.get("rom_deg") is not None
                and data["exercise"] != "auto" else "")  # auto: a signal, not an angle
         score = f", score {r['score']:.0f}" if r.get("score") is not None else ""
         faults = ", ".join(sorted({f["name"] for f in r.get("faults", [])}))

@@ -38,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
 
 def session_text(store, session_id: str) -> str:
     """A plain-text account of one session."""
+    from game.reports.stats import rep_unit, unit_symbol
+
     s = store.get_session(session_id)
     reps = store.reps(s.id)
     lines = [f"session {s.id}", f"  patient   {s.patient_id}", f"  plan      {s.plan_id or '-'}",
@@ -56,7 +58,7 @@ def session_text(store, session_id: str) -> str:
         lines.append(f"  set {st.set_index + 1} {st.exercise_id}{side}: {len(mine)} reps{target}, "
                      f"{st.duration_s:.0f} s")
         for r in mine:
-            rng = "-" if r.range_deg is None else f"{r.range_deg:.0f} deg"
+            rng = "-" if r.range_deg is None else f"{r.range_deg:.0f}{unit_symbol(rep_unit(r))}"
             tgt = "" if r.target_deg is None else f" / target {r.target_deg:.0f}"
             score = "-" if r.score is None else f"{r.score:.0f}"
             faults = f"  faults: {', '.join(r.faults)}" if r.faults else ""

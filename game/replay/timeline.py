@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from game.reports.stats import exercise_info, met_target
+from game.reports.stats import exercise_info, met_target, rep_unit, unit_symbol
 from game.sessions.models import Event, RepRecord, Session, SetRecord
 from tracking.series import PoseFrame, PoseSeries
 
@@ -39,7 +39,8 @@ class RepMark:
 
     def label(self) -> str:
         side = f" {self.rep.side}" if self.rep.side else ""
-        rng = "" if self.rep.range_deg is None else f", {self.rep.range_deg:.0f} deg"
+        rng = ("" if self.rep.range_deg is None
+               else f", {self.rep.range_deg:.0f}{unit_symbol(rep_unit(self.rep))}")
         tgt = "" if self.rep.target_deg is None else f" (target {self.rep.target_deg:.0f})"
         score = "" if self.rep.score is None else f", score {self.rep.score:.0f}"
         return (f"{exercise_info(self.rep.exercise_id).name}{side}: set {self.rep.set_index + 1}, "
