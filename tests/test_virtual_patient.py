@@ -148,10 +148,11 @@ def test_engine_counts_clean_virtual_reps_exactly_and_reads_their_peaks(exercise
             continue  # counted from another measure (a view primary): not in degrees
         # Within 1 degree of the angle as this camera shows it (peak_seen_deg: the engine's
         # measure on the exact landmarks, docs/virtual-patient.md "Truth"); the camera
-        # geometry, that angle against the 3D definition, is a limit of one camera (sit to
-        # stand side-on: perspective bends the wide-set thighs, 1.8 degrees)
+        # geometry, that angle against the 3D definition, is a limit of one camera: in the
+        # spec's own view within 5 degrees (largest: shoulder_scaption from the front, 4.0,
+        # the arm near the top read in the image although its plane is 30 degrees forward)
         assert r.peak_deg == pytest.approx(t.peak_seen_deg, abs=1.0)
-        assert t.peak_seen_deg == pytest.approx(t.peak_deg, abs=2.0)
+        assert t.peak_seen_deg == pytest.approx(t.peak_deg, abs=5.0)
 
 
 def test_sit_to_stand_peak_within_a_degree_and_its_camera_geometry():
