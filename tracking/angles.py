@@ -73,8 +73,9 @@ _DEFS: list[AngleDef] = [
     *_sided("shoulder_elevation", "trunk_3d", "3d", (L.LEFT_SHOULDER, L.LEFT_ELBOW),
             "{side} shoulder elevation: 3D angle between the trunk line and the upper arm, "
             "in whatever plane the arm rises (scaption, reaching); a front view reads an arm "
-            "within 15 deg of the frontal plane in the image, against the trunk midline (see "
-            "shoulder abduction), as MediaPipe's guessed depth only adds noise there"),
+            "below the horizontal and within 15 deg of the frontal plane in the image, against "
+            "the trunk midline (see shoulder abduction): MediaPipe's guessed depth only adds "
+            "noise there"),
     *_sided("shoulder_rotation", "rotation", "3d",
             (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
             "{side} shoulder external rotation: forearm about the upper-arm axis, 0 pointing "

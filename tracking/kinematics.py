@@ -331,11 +331,14 @@ def _choose(d: AngleDef, view: str) -> str:
 
 #: 3D measures that a front view reads in the image while their segment lies in the frontal
 #: plane as far as the depth can tell (its 3D angle out of that plane within
-#: ``FRONT_IMAGE_MAX_OUT``; body within ~35 degrees of square to the camera): a hanging or
-#: sideways arm's elevation is then all in the plane the camera shows, and MediaPipe's guessed
-#: depth would only add noise (a hanging arm's 3D elevation swings by 8-10 degrees while the
-#: other arm rises, clean 0.3). A segment reaching towards or away from the camera is read
-#: in 3D. Depth cameras (view "any") read 3D as before.
+#: ``FRONT_IMAGE_MAX_OUT``; body within ~35 degrees of square to the camera) and below the
+#: horizontal (both readings under 90 degrees): a hanging or lowered arm's elevation is then
+#: all in the plane the camera shows, and MediaPipe's guessed depth would only add noise (a
+#: hanging arm's 3D elevation swings by 8-10 degrees while the other arm rises, clean 0.3).
+#: Above the horizontal the 3D reading stays: an arm near overhead tilted a little forward
+#: projects far off its elevation (scaption at 150 degrees reads 153.7 in the image). A
+#: segment reaching towards or away from the camera is read in 3D. Depth cameras (view
+#: "any") read 3D as before.
 FRONT_IMAGE_KINDS = ("trunk_3d",)
 #: Out-of-frontal-plane angle (degrees, 3D) up to which MediaPipe's depth cannot tell a
 #: segment from one in the plane: about its depth noise on a hanging arm seen from the front
@@ -514,7 +517,8 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
         vi, ci = _compute(d, geo("image"))
         fwd, _, _ = three_d(replace(d, kind="forward_component"))
         flat = (np.abs(fwd) <= FRONT_IMAGE_MAX_OUT) & (plane_factor("frontal") >= 0.5)
-        use = flat & np.isfinite(vi) & front
+        low = (v3 < 90.0) & (vi < 90.0)  # below the horizontal (FRONT_IMAGE_KINDS)
+        use = flat & low & front
         used = "image" if use.all() else (u3 if not use.any() else "image+" + u3)
         return np.where(use, vi, v3), np.where(use, ci, c3), used
 
