@@ -149,10 +149,10 @@ def test_engine_counts_clean_virtual_reps_exactly_and_reads_their_peaks(exercise
         # Within 1 degree of the angle as this camera shows it (peak_seen_deg: the engine's
         # measure on the exact landmarks, docs/virtual-patient.md "Truth"); the camera
         # geometry, that angle against the 3D definition, is a limit of one camera: in the
-        # spec's own view within 5 degrees (largest: shoulder_scaption from the front, 4.0,
-        # the arm near the top read in the image although its plane is 30 degrees forward)
+        # spec's own view within 2 degrees (largest at 01:10: sit_to_stand side-on, 0.43;
+        # shoulder_scaption from the front read 4.0 between 5454aef and b701f03)
         assert r.peak_deg == pytest.approx(t.peak_seen_deg, abs=1.0)
-        assert t.peak_seen_deg == pytest.approx(t.peak_deg, abs=5.0)
+        assert t.peak_seen_deg == pytest.approx(t.peak_deg, abs=2.0)
 
 
 def test_sit_to_stand_peak_within_a_degree_and_its_camera_geometry():
