@@ -1,0 +1,27 @@
+"""bench/e2e.py's scoring: a fault counts as invented only where the truth has none."""
+from __future__ import annotations
+
+from bench.e2e import compare
+
+
+def _rep(i: int, faults: list) -> dict:
+    return {"index": i, "start_s": 4.0 * i, "end_s": 4.0 * i + 3.0, "peak_s": 4.0 * i + 1.5,
+            "peak_deg": 90.0, "rom_deg": 90.0, "faults": faults}
+
+
+def test_invented_faults_are_those_the_truth_lacks() -> None:
+    truth = {"frames": 300, "reps": [dict(_rep(i, []), start_deg=0.0) for i in range(3)],
+             "clean_analysis": {"reps": [_rep(0, []), _rep(1, ["trunk_side_lean",
+                                                               "trunk_side_lean_marked"]),
+                                         _rep(2, [])]}}
+    named = [{"name": n} for n in ("trunk_side_lean", "trunk_side_lean_marked")]
+    result = {"detection_rate": 1.0, "rep_count": 3,
+              "reps": [_rep(0, []), _rep(1, named), _rep(2, [{"name": "other_arm_rises"}])]}
+    row = compare(("shoulder_abduction", "front", "trunk_side_lean"), truth, result)
+    assert row["fault_found"]
+    assert row["false_faults"] == ["other_arm_rises"]  # the _marked tier is in the truth
+    result["reps"][2]["faults"] = []
+    assert compare(("shoulder_abduction", "front", "trunk_side_lean"), truth, result)["false_faults"] == []
+    truth["clean_analysis"]["reps"][1]["faults"] = ["trunk_side_lean"]
+    row = compare(("shoulder_abduction", "front", "trunk_side_lean"), truth, result)
+    assert row["false_faults"] == ["trunk_side_lean_marked"]  # not in the truth: invented
