@@ -62,6 +62,10 @@ SPIKE = 0.1
 RELATIVE_SMOOTH_S = 0.3
 #: and so is a sample read from depth the pose model guessed (``update(guessed=True)``)
 GUESSED_SMOOTH_S = 0.3
+#: a relative primary may start a repetition only this long after the signal was (re)acquired:
+#: a pose model's first frames after it finds the person settle over a few frames (MediaPipe's
+#: foot line about 0.3 s), and the rest's median over at least this long outvotes them
+RELATIVE_MIN_REST_S = 0.8
 
 
 def despike3(prev: float, mid: float, nxt: float) -> float:
@@ -176,6 +180,7 @@ class RepDetector:
     _held_rest: float | None = None  #: relative: the rest when the other side took over
     _armed: bool = True  #: relative: back near the rest since the last repetition ended
     _last_t: float | None = None
+    _acquired_t: float | None = None  #: when the signal was (re)acquired (relative primaries)
 
     def __post_init__(self) -> None:
         self.hold = HoldTimer(self.params.hold_s)
@@ -191,6 +196,7 @@ class RepDetector:
         return self.params.start + p * self._span
 
     def _reset(self) -> None:
+        self._acquired_t = None
         self._buf.clear()
         self._dsp.clear()
         self._win.clear()
@@ -253,6 +259,9 @@ class RepDetector:
         while avg[0][0] <= t_s - window:
             avg.popleft()
         averaged = params.smooth_s > 0 or guessed
+        p_sample = p  # de-spiked, not averaged: the rest's median takes single samples
+        if self._acquired_t is None:
+            self._acquired_t = t_s
         if averaged:
             p = sum(x for _, x in avg) / len(avg)
         if p < 0.0 and not params.relative:
@@ -261,7 +270,7 @@ class RepDetector:
         if self.state == REST:
             win = self._win
             if params.relative:  # the median over the last BASELINE_WINDOW_S (noise-proof)
-                win.append((t_s, p))
+                win.append((t_s, p_sample))  # averaging first would smear a bad frame over many
                 while win[0][0] < t_s - BASELINE_WINDOW_S:
                     win.popleft()
                 vals = sorted(x for _, x in win)
@@ -295,7 +304,8 @@ class RepDetector:
             base = b if floor is None else max(b, floor)
             if p < b + 0.5 * m:
                 self._armed = True
-            if p >= base + 0.5 * m and may_start and self._armed:
+            settled = not params.relative or t_s - self._acquired_t >= RELATIVE_MIN_REST_S
+            if p >= base + 0.5 * m and may_start and self._armed and settled:
                 self.state = MOVING
                 self._floor = None
                 self.rep = OpenRep(self._t_low, self.value_of(b), p, t_s, self.value_of(p), conf,
