@@ -21,6 +21,8 @@ docs/exercises.md; the virtual patient measures its ground truth with this modul
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, replace
 from typing import Iterable
 
@@ -373,9 +375,9 @@ def decide_views(f: np.ndarray, start: str | None = None) -> list[str]:
     causal with hysteresis; NaN keeps the previous view. ``start`` is the view before."""
     out: list[str] = []
     cur = start if start in ("front", "side", "any") else None
-    for x in np.asarray(f, np.float64).ravel():
+    for x in np.asarray(f, np.float64).ravel().tolist():  # Python floats: a fast scalar loop
         if x == x:
-            side = float(np.sqrt(max(0.0, 1.0 - x * x)))
+            side = math.sqrt(max(0.0, 1.0 - x * x))
             if cur == "front" and x >= VIEW_LEAVE or cur == "side" and side >= VIEW_LEAVE:
                 pass
             elif x >= VIEW_ENTER:

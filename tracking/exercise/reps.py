@@ -252,7 +252,11 @@ class RepDetector:
         dsp.append(p)
         if len(dsp) > 5:
             del dsp[0]
-        sg = sum(w * x for w, x in zip(SG5, dsp)) if len(dsp) == 5 else p
+        if len(dsp) == 5:
+            w0, w1, w2, w3, w4 = SG5
+            sg = w0 * dsp[0] + w1 * dsp[1] + w2 * dsp[2] + w3 * dsp[3] + w4 * dsp[4]
+        else:
+            sg = p
         window = params.smooth_s if params.smooth_s > 0 else GUESSED_SMOOTH_S
         avg = self._avg  # kept for every sample, so a switch to averaging has its history
         avg.append((t_s, p))

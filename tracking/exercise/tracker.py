@@ -15,7 +15,7 @@ import numpy as np
 from tracking.angles import ANGLES, SIDED, resolve
 from tracking.exercise.events import (Event, FormFault, HoldCompleted, HoldProgress, RepAbandoned,
                                       RepCompleted, RepResult, RepStarted, SetCompleted)
-from tracking.exercise.faults import FaultMonitor
+from tracking.exercise.faults import MIN_CONFIDENCE as FAULT_MIN_CONFIDENCE, FaultMonitor
 from tracking.exercise.reps import MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
@@ -112,6 +112,8 @@ class ExerciseTracker:
         self._prim_planar = ANGLES[self._any_name(p.angle)].plane != "vertical"
         self._prim_idx = [tuple(pos[n] for n in c.names) for c in self.channels]
         self._mon_idx = [[pos[m.angle] for m in c.monitors] for c in self.channels]
+        #: per channel, the other channels (one side at a time)
+        self._others = [[o for o in self.channels if o is not c] for c in self.channels]
         #: side -> (value, confidence) of the primary angle in the latest frame (for a HUD)
         self.last_primary: dict[str, tuple[float, float]] = {}
         #: fault measures (judged only where the camera shows their plane and, for one side's
@@ -255,7 +257,7 @@ class ExerciseTracker:
         ``guessed[i]``: the primary is read from guessed depth (RepDetector averages it)."""
         g = bool(guessed[i]) if guessed is not None else False
         events: list[Event] = []
-        for ch, idx, midx in zip(self.channels, self._prim_idx, self._mon_idx):
+        for ch, idx, midx, others in zip(self.channels, self._prim_idx, self._mon_idx, self._others):
             if len(idx) == 2 and near is not None and near[i] and not ch.either:
                 idx = (idx[0] if near[i] > 0 else idx[1],)  # the far limb is hidden: near side only
             if len(idx) == 1:
@@ -271,8 +273,11 @@ class ExerciseTracker:
             self.last_primary[ch.side] = (v, c)
             det = ch.detector
             # one side at a time: the other side's sympathetic movement is not a repetition
-            others = [o for o in self.channels if o is not ch]
-            may_start = not any(o.detector.confirmed for o in others)
+            may_start = True
+            for o in others:
+                if o.detector.confirmed:
+                    may_start = False
+                    break
             out = det.update(t_s, v, c, may_start, g)
             if out.abandoned:
                 events.append(RepAbandoned(t_s, ch.side, out.abandoned))
@@ -291,9 +296,11 @@ class ExerciseTracker:
                         r = m.rule
                         events.append(FormFault(t_s, m.side, r.name, r.cue, r.severity,
                                                 round(float(m.worst), 1), r.limit))
-            else:
+            else:  # FaultMonitor.rest, inlined (every frame between repetitions)
                 for m, j in zip(ch.monitors, midx):
-                    m.rest(V[j][i], CF[j][i])
+                    x = V[j][i]
+                    if x == x and CF[j][i] >= FAULT_MIN_CONFIDENCE:
+                        m._rest_value = x
             if out.hold_progress:
                 events.append(HoldProgress(t_s, ch.side, round(det.hold.elapsed_s, 2), self.hold_s))
             if out.hold_completed:
