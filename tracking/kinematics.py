@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Iterable
 
 import numpy as np
@@ -81,6 +82,15 @@ def _between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.degrees(np.arccos(c))
 
 
+def _scaled(a: np.ndarray, factors: tuple[float, ...]) -> np.ndarray:
+    """float64 ``a[..., :n] * factors`` (n factors), one coordinate at a time: the same
+    numbers as broadcasting, without numpy's slow inner loop over a 2- or 3-long last axis."""
+    out = np.empty(a.shape[:-1] + (len(factors),))
+    for i, k in enumerate(factors):
+        np.multiply(a[..., i], k, out=out[..., i], dtype=np.float64)
+    return out
+
+
 def _wrap(v: np.ndarray) -> np.ndarray:
     """Trunk-relative angles live in (-90, 270]: an arm overhead reads 180, not -180."""
     return np.where(v <= -90.0, v + 360.0, v)
@@ -115,6 +125,27 @@ class _Geo:
     def conf(self, idx: Iterable[int]) -> np.ndarray:
         return np.nan_to_num(np.min(self.vis[:, list(idx)], axis=1), nan=0.0)
 
+    # shared intermediates, computed once per geometry (several measures use them)
+    @cached_property
+    def frontal_leans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``_frontal_leans`` of this geometry."""
+        return _frontal_leans(self)
+
+    @cached_property
+    def midline_up(self) -> np.ndarray:
+        """``_midline_up`` of this geometry."""
+        return _midline_up(self)
+
+    @cached_property
+    def fwd_unit(self) -> np.ndarray:
+        """The body's forward axis, unit length."""
+        return _unit(self.fwd_body)
+
+    @cached_property
+    def lat_h_unit(self) -> np.ndarray:
+        """The horizontal lateral axis, unit length."""
+        return _unit(self.lat_h)
+
 
 _TRUNK = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP))
 
@@ -136,7 +167,7 @@ def _lean_frontal(g: _Geo, sgn: float) -> np.ndarray:
     (the head rides on the trunk); a shoulder that rises and moves in with its arm, as
     shoulders do (and MediaPipe's shoulder point more so), tilts only the trunk line, and a
     head tilt only the head line. Without ears (Kinect data) the trunk line alone."""
-    v, vh, _ = _frontal_leans(g)
+    v, vh, _ = g.frontal_leans
     agree = np.where(np.sign(v) == np.sign(vh), np.sign(v) * np.minimum(np.abs(v), np.abs(vh)), 0.0)
     return sgn * np.where(np.isfinite(vh) & np.isfinite(v), agree, v)
 
@@ -146,7 +177,7 @@ def _midline_up(g: _Geo) -> np.ndarray:
     along the sternum: of the trunk line and the head line, the one that leans less sideways
     (the trunk line where no ears are seen). A shoulder rising with its raised arm moves the
     mid-shoulder point, not the midline."""
-    v, vh, head = _frontal_leans(g)
+    v, vh, head = g.frontal_leans
     use_head = np.isfinite(vh) & (np.abs(vh) < np.abs(np.nan_to_num(v, nan=np.inf)))
     return np.where(use_head[:, None], head, g.trunk_up)
 
@@ -165,9 +196,9 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         u = P[:, pts[1]] - P[:, pts[0]]
         down = -g.trunk_up
         if k == "trunk_frontal":
-            v = _wrap(_signed(u, -_midline_up(g), out_dir, g.n_front))
+            v = _wrap(_signed(u, -g.midline_up, out_dir, g.n_front))
         elif k == "trunk_3d":  # in the image (a front view) against the midline, as abduction
-            v = _between(u, -_midline_up(g) if g.is2d else down)
+            v = _between(u, -g.midline_up if g.is2d else down)
         else:
             v = _wrap(_signed(u, down, g.fwd_body, g.n_side))
             if k == "trunk_sagittal_neg":
@@ -223,7 +254,7 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         if k == "elevation":
             v = np.degrees(np.arcsin(np.clip(_dot(u, g.G), -1.0, 1.0)))
         elif k == "forward_component":
-            v = np.degrees(np.arcsin(np.clip(_dot(u, _unit(g.fwd_body)), -1.0, 1.0)))
+            v = np.degrees(np.arcsin(np.clip(_dot(u, g.fwd_unit), -1.0, 1.0)))
         else:
             v = _between(u, np.broadcast_to(-g.G, u.shape))
         uses_trunk = k == "forward_component"
@@ -242,11 +273,11 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         shw = np.linalg.norm(P[:, L.LEFT_SHOULDER] - P[:, L.RIGHT_SHOULDER], axis=-1)
         v = 100.0 * _dot(g.mid_hip - ank, g.G) / shw
     elif k == "stance_width":
-        lat = _unit(g.lat_h)
+        lat = g.lat_h_unit
         hipw = np.abs(_dot(P[:, L.LEFT_HIP] - P[:, L.RIGHT_HIP], lat))
         v = 100.0 * np.abs(_dot(P[:, pts[0]] - P[:, pts[1]], lat)) / hipw
     elif k == "separation_ratio":  # H4d: knee-to-ankle separation ratio (docs/exercises.md)
-        lat = _unit(g.lat_h)
+        lat = g.lat_h_unit
         below = _dot(P[:, pts[2]] - P[:, pts[3]], lat)
         v = np.where(below > 0, 100.0 * _dot(P[:, pts[0]] - P[:, pts[1]], lat) / below, np.nan)
     else:  # pragma: no cover - the table only holds the kinds above
@@ -466,9 +497,11 @@ def _plane_factor(c: np.ndarray) -> np.ndarray:
 
 def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[str],
                   view: str = "any", width: int = 0, height: int = 0,
-                  source: str = "auto", view_start: str | None = None) -> dict[str, Reading]:
+                  source: str = "auto", view_start: str | None = None,
+                  views: Iterable[str] | None = None) -> dict[str, Reading]:
     """``angles`` on raw arrays: xyzv (T,33,4), world (T,33,3) or None. ``view_start``:
-    the auto view before the first frame (live, frame by frame)."""
+    the auto view before the first frame (live, frame by frame). ``views``: the per-frame
+    auto views when the caller has them already (``auto_views`` of the same arrays)."""
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     if source not in SOURCES:
@@ -480,11 +513,15 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
     vis = np.where(np.isfinite(xyzv[:, :, 0]), np.clip(vis, 0.0, 1.0), 0.0)
     geos: dict[str, _Geo] = {}
     fac: dict[str, np.ndarray] = {}
+    if views is not None:
+        fac["views"] = np.array(views)
+    memo: dict[tuple, tuple] = {}  # (what, definition) -> result: each computed once per call
+    limbs: dict[tuple, np.ndarray] = {}  # segments -> the image's limb factor
 
     def geo(src: str) -> _Geo:
         if src not in geos:
             if src == "image":
-                pts = xyzv[:, :, :2] * np.array([W, -H])
+                pts = _scaled(xyzv, (W, -H))
                 nose, ears = pts[:, L.NOSE], 0.5 * (pts[:, L.LEFT_EAR] + pts[:, L.RIGHT_EAR])
                 toes = 0.5 * (pts[:, L.LEFT_FOOT_INDEX] + pts[:, L.RIGHT_FOOT_INDEX])
                 heels = 0.5 * (pts[:, L.LEFT_HEEL] + pts[:, L.RIGHT_HEEL])
@@ -492,10 +529,10 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
                 fwd = np.stack([np.where(s == 0, 1.0, s), np.zeros(len(s))], axis=1)
                 geos[src] = _Geo(pts, vis, TRUST[src], fwd)
             elif src == "image3d":
-                geos[src] = _Geo(xyzv[:, :, :3] * np.array([W, -H, -W]), vis, TRUST[src], None)
+                geos[src] = _Geo(_scaled(xyzv, (W, -H, -W)), vis, TRUST[src], None)
             else:
-                w = np.full(xyzv[:, :, :3].shape, np.nan) if world is None else np.asarray(world, np.float64)
-                geos[src] = _Geo(w * np.array([1.0, -1.0, -1.0]), vis, TRUST[src], None)
+                w = np.full(xyzv[:, :, :3].shape, np.nan) if world is None else world
+                geos[src] = _Geo(_scaled(w, (1.0, -1.0, -1.0)), vis, TRUST[src], None)
         return geos[src]
 
     def plane_factor(plane: str) -> np.ndarray:
@@ -505,6 +542,12 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
         return fac["front" if plane == "frontal" else "side"]
 
     def three_d(d: AngleDef) -> tuple[np.ndarray, np.ndarray, str]:
+        key = ("3d", d)
+        if key not in memo:
+            memo[key] = _three_d(d)
+        return memo[key]
+
+    def _three_d(d: AngleDef) -> tuple[np.ndarray, np.ndarray, str]:
         vw, cw = _compute(d, geo("world"))
         ok = np.isfinite(vw)
         if ok.all():
@@ -516,7 +559,7 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
         """A FRONT_IMAGE_KINDS measure: the image where (``front``) the body faces the camera
         and the segment lies in the image plane, else 3D."""
         v3, c3, u3 = three_d(d)
-        vi, ci = _compute(d, geo("image"))
+        vi, ci = image_raw(d)
         fwd, _, _ = three_d(replace(d, kind="forward_component"))
         flat = (np.abs(fwd) <= FRONT_IMAGE_MAX_OUT) & (plane_factor("frontal") >= 0.5)
         low = (v3 < 90.0) & (vi < 90.0)  # below the horizontal (FRONT_IMAGE_KINDS)
@@ -524,12 +567,26 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
         used = "image" if use.all() else (u3 if not use.any() else "image+" + u3)
         return np.where(use, vi, v3), np.where(use, ci, c3), used
 
+    def image_raw(d: AngleDef) -> tuple[np.ndarray, np.ndarray]:
+        """``_compute`` in the image geometry, once per definition."""
+        key = ("image", d)
+        if key not in memo:
+            memo[key] = _compute(d, geo("image"))
+        return memo[key]
+
+    def limb_factor(d: AngleDef) -> np.ndarray:
+        """``_limb_factor`` of ``d``, once per set of segments."""
+        segs = _segments(d)
+        if segs not in limbs:
+            g = geo("image")
+            limbs[segs] = _limb_factor(d, g.P, geo("image3d").P, g.torso)
+        return limbs[segs]
+
     def image(d: AngleDef) -> tuple[np.ndarray, np.ndarray]:
-        v, c = _compute(d, geo("image"))
+        v, c = image_raw(d)
         if d.plane in ("frontal", "sagittal"):
             c = c * plane_factor(d.plane)
-            g = geo("image")
-            c = c * _limb_factor(d, g.P, geo("image3d").P, g.torso)
+            c = c * limb_factor(d)
         return v, c
 
     out: dict[str, Reading] = {}

@@ -341,7 +341,16 @@ class ExerciseTracker:
         """Feed a whole series (measures computed vectorised); returns all its events."""
         w = self.width or series.meta.width
         h = self.height or series.meta.height
-        readings = angles_arrays(series.xyzv, series.world, self.names, self.view, w, h) if len(series) else {}
+        auto = self.view == "auto"
+        views = auto_views(series.xyzv, series.world, w, h) if auto else [self.view] * len(series)
+        if self._primary_pending:  # as live: settled at the first square view, from there on
+            k = next((i for i, v in enumerate(views) if v != "any"), None)
+            if k is not None:
+                self._settle_primary(views[k], series.meta.backend)
+                if self.counted_view is not None:
+                    return self.run_series(series.slice(k, len(series)))
+        readings = angles_arrays(series.xyzv, series.world, self.names, self.view, w, h,
+                                 views=views if auto else None) if len(series) else {}
         if readings and self._prim_source != "auto":  # the view primary's own source
             readings.update(angles_arrays(series.xyzv, series.world, self._prim_names, "any", w, h,
                                           self._prim_source))
@@ -356,14 +365,6 @@ class ExerciseTracker:
         V = [cols[n][0] for n in self.names] if cols else []
         C = [cols[n][1] for n in self.names] if cols else []
         CF = [fcols[n] for n in self.names] if cols else []
-        views = auto_views(series.xyzv, series.world, w, h) if self.view == "auto" \
-            else [self.view] * len(series)
-        if self._primary_pending:  # as live: settled at the first square view, from there on
-            k = next((i for i, v in enumerate(views) if v != "any"), None)
-            if k is not None:
-                self._settle_primary(views[k], series.meta.backend)
-                if self.counted_view is not None:
-                    return self.run_series(series.slice(k, len(series)))
         side_on = np.array([v == "side" for v in views], bool)
         near = np.where(side_on, near_side(series.xyzv, series.world), 0.0).tolist() \
             if len(series) else []
