@@ -112,6 +112,9 @@ class SpecTracker:
     fault_hold_s: float = 2.0
     reps: int = 0
     engine: Any = None
+    #: the pose backend of the frames (``SeriesMeta.backend``): depth cameras and the virtual
+    #: patient have their faults judged from any view, a one-camera model only where it can see
+    backend: str = ""
     _active: dict[str, tuple[float, FaultReading]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -138,7 +141,7 @@ class SpecTracker:
 
     def step(self, frame: PoseFrame, t_s: float) -> list[Any]:
         out: list[Any] = []
-        events = self.engine.step(frame)
+        events = self.engine.step(frame, self.backend)
         last = getattr(self.engine, "last_primary", None)  # the engine's own reading
         if last is not None:
             val = _finite_mean([v for v, c in last.values() if c >= 0.3])
@@ -205,7 +208,8 @@ class Bridge:
 
 def make_tracker(exercise_id: str, side: str | None = None,
                  targets: dict[str, float] | None = None, width: int = 0,
-                 height: int = 0) -> SpecTracker:
+                 height: int = 0, backend: str = "") -> SpecTracker:
     """The tracker for an exercise id of the library (InputError naming the known ids)."""
     from tracking.exercise.library import get_spec
-    return SpecTracker(get_spec(exercise_id), side, dict(targets or {}), width, height)
+    return SpecTracker(get_spec(exercise_id), side, dict(targets or {}), width, height,
+                       backend=backend)

@@ -31,6 +31,7 @@ class FeedSample:
 class Feed(Protocol):
     name: str
     is_demo: bool
+    backend: str  #: the pose backend of its frames (``SeriesMeta.backend``)
     size: tuple[int, int]  #: the camera picture's size in pixels (0, 0 if unknown)
 
     def latest(self, t_s: float) -> FeedSample: ...
@@ -114,6 +115,7 @@ class DemoFeed:
 
     name = "virtual patient"
     is_demo = True
+    backend = "virtual-patient"  #: exact 3D points: faults are judged from any view
     size = (640, 480)  #: the camera (and generator) picture size
 
     def __init__(self, image_size: tuple[int, int] = (192, 108), image_every_s: float = 0.1) -> None:
@@ -193,6 +195,7 @@ class LiveFeed:
 
     is_demo = False
     INFERENCE_NICE = 10
+    backend = "mediapipe-pose"  #: the pipeline's pose backend (LivePipeline.open's default)
 
     def __init__(self, spec: str, name: str) -> None:
         from tracking.live import LivePipeline

@@ -80,7 +80,8 @@ class Exercise(State):
             targets = targets_for(item, app.comfortable.get(item.exercise_id))
             log = SetLog(item.exercise_id, slot.set_no, item.reps, slot.side, item.name)
             app.log.sets.append(log)
-            tracker = make_tracker(item.exercise_id, slot.side, targets, *app.feed.size)
+            tracker = make_tracker(item.exercise_id, slot.side, targets, *app.feed.size,
+                                   backend=getattr(app.feed, "backend", ""))
             app.set_run = SetRun(item, slot.set_no, slot.side, Bridge(tracker), log, targets)
             app.cues.reset()
             if app.recording is not None:
