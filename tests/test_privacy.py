@@ -51,7 +51,9 @@ def test_deleting_a_patient_erases_their_bytes(tmp_path, monkeypatch) -> None:
     store = open_store(str(db))
     secret = "ERASE-ME-7731"
     record_synthetic_session(store, "KEEP-0001", utc(2026, 11, 2), sets=1, reps=2)
-    s = record_synthetic_session(store, secret, utc(2026, 11, 3), sets=1, reps=3)
+    # other frame times than the kept session's: identical synthetic frames cut into chunks at
+    # the same places (the recorder's thread timing) would give the kept patient the same bytes
+    s = record_synthetic_session(store, secret, utc(2026, 11, 3), sets=1, reps=3, fps=12.0)
     store.add_patient("OTHER-0002", "Display Name Secret")
     blob = store._rows("SELECT data FROM landmark_chunks WHERE session_id = ?", (s.id,))[0][0]
 
@@ -116,3 +118,4 @@ def test_no_video_is_stored(tmp_path, monkeypatch) -> None:
             assert set(z.files) == {"t_ms", "xyzv", "world", "flags"}
             assert z["xyzv"].shape[1:] == (33, 4)
     store.close()
+
