@@ -6,7 +6,8 @@ import pytest
 
 from tracking.angles import ANGLES, SIDED, known_names, resolve
 from tracking.exercise.synth import pose_series
-from tracking.kinematics import angles, angles_arrays, facing, frame_angles
+from tracking.kinematics import angles, angles_arrays, frame_angles
+from tracking.views import facing
 
 T = np.arange(7) / 30.0
 RAMP = np.array([0, 20, 45, 70, 90, 120, 150.0])
@@ -162,7 +163,7 @@ def test_arm_and_rotation_measures():
 
 
 def test_auto_view_hysteresis_and_near_side():
-    from tracking.kinematics import decide_views, near_side
+    from tracking.views import decide_views, near_side
     c = np.cos(np.radians([0, 20, 30, 40, 30, 20, 0, 50, 70, 60, 50, 40]))  # turn from front
     assert decide_views(c) == ["front", "front", "front", "any", "any", "front", "front",
                                "any", "side", "side", "any", "any"]

@@ -7,7 +7,7 @@ import numpy as np
 
 from tracking.angles import ANGLES
 from tracking.exercise.synth import pose_series
-from tracking.kinematics import fault_visibility, limb_side, near_side
+from tracking.views import fault_visibility, limb_side, near_side
 
 
 def _series(yaw: float):

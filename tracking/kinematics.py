@@ -17,21 +17,21 @@ frame by frame from ``world`` to ``image3d``. ``view="auto"`` decides the view f
 body faces the camera, with hysteresis (``decide_views``: front or side within 25 degrees,
 kept until 35 degrees off, oblique otherwise), then reads each frame as if that view had been
 told (an oblique frame reads planar measures in 3D). The definitions are documented in
-docs/exercises.md; the virtual patient measures its ground truth with this module.
+docs/exercises.md; the virtual patient measures its ground truth with this module. How the
+body faces the camera (views, near side, what a view shows) is in ``tracking.views``.
 """
 from __future__ import annotations
 
-import math
-
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
 from tracking.angles import ANGLES, AngleDef
 from tracking.landmarks import Landmark as L
 from tracking.series import PoseFrame, PoseSeries
+from tracking.views import TRUNK, auto_views, plane_visibility
 
 VIEWS = ("auto", "front", "side", "any")
 SOURCES = ("auto", "image", "world", "image3d")
@@ -147,7 +147,6 @@ class _Geo:
         return _unit(self.lat_h)
 
 
-_TRUNK = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP))
 
 
 def _frontal_leans(g: _Geo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -212,7 +211,7 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         v = np.degrees(np.arctan2(side_sign * _dot(np.cross(_unit(r), fp), a), _dot(_unit(r), fp)))
         # a straight elbow has no rotation to see: trust grows with the forearm's bend
         bend = np.linalg.norm(fp, axis=-1) / np.linalg.norm(wr - el, axis=-1)
-        return np.asarray(v, np.float64), g.conf(sorted(set(pts) | set(_TRUNK))) * np.clip(
+        return np.asarray(v, np.float64), g.conf(sorted(set(pts) | set(TRUNK))) * np.clip(
             (np.nan_to_num(bend) - 0.3) / 0.4, 0.0, 1.0)
     elif k == "valgus":
         hip, knee, ank = (P[:, i] for i in pts)
@@ -282,7 +281,7 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         v = np.where(below > 0, 100.0 * _dot(P[:, pts[0]] - P[:, pts[1]], lat) / below, np.nan)
     else:  # pragma: no cover - the table only holds the kinds above
         raise ValueError(f"unknown angle kind {k}")
-    idx = set(pts) | (set(_TRUNK) if uses_trunk else set())
+    idx = set(pts) | (set(TRUNK) if uses_trunk else set())
     return np.asarray(v, np.float64), g.conf(sorted(idx))
 
 
@@ -380,121 +379,6 @@ FRONT_IMAGE_KINDS = ("trunk_3d",)
 FRONT_IMAGE_MAX_OUT = 15.0
 
 
-def facing(xyzv: np.ndarray, world: np.ndarray | None, width: float = 1.0) -> np.ndarray:
-    """(T,) how squarely the body faces (or turns its back to) the camera: 1 front-on, 0 side-on."""
-    def frontness(lat: np.ndarray) -> np.ndarray:
-        return np.abs(lat[:, 0]) / np.hypot(lat[:, 0], lat[:, 2])
-    torso = list(_TRUNK)  # L shoulder, R shoulder, L hip, R hip
-    img = xyzv[:, torso, :3].astype(np.float64) * np.array([width, 1.0, width])
-    li = (img[:, 0] - img[:, 1]) + (img[:, 2] - img[:, 3])
-    f = frontness(li)
-    if world is not None:
-        w = world[:, torso].astype(np.float64)
-        lw = (w[:, 0] - w[:, 1]) + (w[:, 2] - w[:, 3])
-        fw = frontness(lw)
-        f = np.where(np.isfinite(fw), fw, f)
-    return f
-
-
-#: Auto view hysteresis (cosines of the body's turn from the view): a front or side view is
-#: entered within 25 degrees of it and kept until the body turns more than 35 degrees away.
-VIEW_ENTER, VIEW_LEAVE = float(np.cos(np.radians(25.0))), float(np.cos(np.radians(35.0)))
-
-
-def decide_views(f: np.ndarray, start: str | None = None) -> list[str]:
-    """Per frame "front", "side" or "any" (oblique) from the facing ``f`` (see ``facing``),
-    causal with hysteresis; NaN keeps the previous view. ``start`` is the view before."""
-    out: list[str] = []
-    cur = start if start in ("front", "side", "any") else None
-    for x in np.asarray(f, np.float64).ravel().tolist():  # Python floats: a fast scalar loop
-        if x == x:
-            side = math.sqrt(max(0.0, 1.0 - x * x))
-            if cur == "front" and x >= VIEW_LEAVE or cur == "side" and side >= VIEW_LEAVE:
-                pass
-            elif x >= VIEW_ENTER:
-                cur = "front"
-            elif side >= VIEW_ENTER:
-                cur = "side"
-            else:
-                cur = "any"
-        out.append(cur or "any")
-    return out
-
-
-def auto_views(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0, height: int = 0,
-               start: str | None = None) -> list[str]:
-    """``decide_views`` on a series' arrays (what ``view="auto"`` uses)."""
-    W = float(width) if width > 0 and height > 0 else 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return decide_views(facing(np.asarray(xyzv, np.float64), world, W), start)
-
-
-def near_side(xyzv: np.ndarray, world: np.ndarray | None) -> np.ndarray:
-    """(T,) 1 where the patient's left side is nearer the camera, -1 the right, 0 unknown
-    (from the depth of the lateral axis: world landmarks, else the image's relative z)."""
-    torso = list(_TRUNK)
-
-    def depth(p: np.ndarray) -> np.ndarray:
-        return (p[:, 0, 2] - p[:, 1, 2]) + (p[:, 2, 2] - p[:, 3, 2])  # z away from the camera
-    z = depth(np.asarray(xyzv, np.float64)[:, torso, :3])
-    if world is not None:
-        zw = depth(np.asarray(world, np.float64)[:, torso])
-        z = np.where(np.isfinite(zw), zw, z)
-    return -np.sign(np.nan_to_num(z, nan=0.0))
-
-
-def plane_visibility(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0,
-                     height: int = 0) -> dict[str, np.ndarray]:
-    """(T,) 0..1 per plane ("frontal", "sagittal"): how squarely the camera shows it (the
-    image view factor; 1 within ~18 degrees, 0 beyond ~45). Other planes: 1."""
-    W = float(width) if width > 0 and height > 0 else 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        f = facing(np.asarray(xyzv, np.float64), world, W)
-    return {"frontal": _plane_factor(f),
-            "sagittal": _plane_factor(np.sqrt(np.clip(1 - f * f, 0, 1)))}
-
-
-def limb_side(d: AngleDef) -> str:
-    """"l"/"r" when every landmark of ``d`` lies on that side of the body (one limb and its
-    root, e.g. knee flexion, hip flexion), else "" (trunk, both sides, e.g. pelvic drop)."""
-    names = {L(i).name.split("_")[0] for i in d.points}
-    return {"LEFT": "l", "RIGHT": "r"}.get(names.pop(), "") if len(names) == 1 else ""
-
-
-def fault_visibility(names: Iterable[str], xyzv: np.ndarray, world: np.ndarray | None,
-                     width: int = 0, height: int = 0) -> dict[str, np.ndarray]:
-    """Per measure that needs it, (T,) 0..1: how far a single-camera pose model that guesses
-    what it cannot see (MediaPipe) shows the measure well enough to judge a FAULT on it.
-
-    A planar measure (frontal, sagittal) gets ``plane_visibility`` of its plane. A measure of
-    one side's limb (``limb_side``) also gets that side's occlusion factor: in a side view the
-    far side's limbs are hidden behind the body, so there the factor is 1 - the sagittal
-    plane's visibility (0 side-on within ~18 degrees, 1 again from ~45 degrees off); the near
-    side and any other view keep 1. Counting does not use this (it reads far limbs where the
-    spec says so); measures needing neither factor are left out."""
-    defs = [ANGLES[n] for n in dict.fromkeys(names)]
-    if not defs:
-        return {}
-    pv = plane_visibility(xyzv, world, width, height)
-    near = near_side(xyzv, world)
-    hidden = 1.0 - pv["sagittal"]
-    far = {"l": np.where(near < 0, hidden, 1.0), "r": np.where(near > 0, hidden, 1.0)}
-    out: dict[str, np.ndarray] = {}
-    for d in defs:
-        f = pv[d.plane] if d.plane in pv else None
-        s = limb_side(d)
-        if s:
-            f = far[s] if f is None else f * far[s]
-        if f is not None:
-            out[d.name] = f
-    return out
-
-
-def _plane_factor(c: np.ndarray) -> np.ndarray:
-    """Full confidence within ~18 degrees of the ideal view, none beyond ~45 degrees."""
-    return np.clip((np.nan_to_num(c, nan=0.0) - 0.7) / 0.25, 0.0, 1.0)
-
-
 def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[str],
                   view: str = "any", width: int = 0, height: int = 0,
                   source: str = "auto", view_start: str | None = None,
@@ -512,9 +396,15 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
     vis = np.nan_to_num(xyzv[:, :, 3], nan=0.0)
     vis = np.where(np.isfinite(xyzv[:, :, 0]), np.clip(vis, 0.0, 1.0), 0.0)
     geos: dict[str, _Geo] = {}
-    fac: dict[str, np.ndarray] = {}
+    fac: dict[str, Any] = {}  # per call: "views" (auto view per frame), "planes"
     if views is not None:
         fac["views"] = np.array(views)
+
+    def views_now() -> np.ndarray:
+        """The auto view per frame (given, or decided once per call)."""
+        if "views" not in fac:
+            fac["views"] = np.array(auto_views(xyzv, world, width, height, view_start))
+        return fac["views"]
     memo: dict[tuple, tuple] = {}  # (what, definition) -> result: each computed once per call
     limbs: dict[tuple, np.ndarray] = {}  # segments -> the image's limb factor
 
@@ -535,11 +425,11 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
                 geos[src] = _Geo(_scaled(w, (1.0, -1.0, -1.0)), vis, TRUST[src], None)
         return geos[src]
 
-    def plane_factor(plane: str) -> np.ndarray:
-        if "front" not in fac:
-            f = facing(xyzv, world, W)
-            fac["front"], fac["side"] = _plane_factor(f), _plane_factor(np.sqrt(np.clip(1 - f * f, 0, 1)))
-        return fac["front" if plane == "frontal" else "side"]
+    def shown(plane: str) -> np.ndarray:
+        """How squarely the camera shows ``plane`` (frontal, else sagittal), once per call."""
+        if "planes" not in fac:
+            fac["planes"] = plane_visibility(xyzv, world, width, height)
+        return fac["planes"]["frontal" if plane == "frontal" else "sagittal"]
 
     def three_d(d: AngleDef) -> tuple[np.ndarray, np.ndarray, str]:
         key = ("3d", d)
@@ -561,7 +451,7 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
         v3, c3, u3 = three_d(d)
         vi, ci = image_raw(d)
         fwd, _, _ = three_d(replace(d, kind="forward_component"))
-        flat = (np.abs(fwd) <= FRONT_IMAGE_MAX_OUT) & (plane_factor("frontal") >= 0.5)
+        flat = (np.abs(fwd) <= FRONT_IMAGE_MAX_OUT) & (shown("frontal") >= 0.5)
         low = (v3 < 90.0) & (vi < 90.0)  # below the horizontal (FRONT_IMAGE_KINDS)
         use = flat & low & front
         used = "image" if use.all() else (u3 if not use.any() else "image+" + u3)
@@ -585,7 +475,7 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
     def image(d: AngleDef) -> tuple[np.ndarray, np.ndarray]:
         v, c = image_raw(d)
         if d.plane in ("frontal", "sagittal"):
-            c = c * plane_factor(d.plane)
+            c = c * shown(d.plane)
             c = c * limb_factor(d)
         return v, c
 
@@ -597,17 +487,13 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
                     v, c = image(d)
                     used = "image"
                 elif d.kind in FRONT_IMAGE_KINDS:
-                    if "views" not in fac:
-                        fac["views"] = np.array(auto_views(xyzv, world, width, height, view_start))
-                    v, c, used = front3d(d, fac["views"] == "front")
+                    v, c, used = front3d(d, views_now() == "front")
                 elif d.plane == "3d" or d.kind == "rotation":
                     v, c, used = three_d(d)
                 else:  # per frame: the image where the decided view shows the plane, else 3D
-                    if "views" not in fac:
-                        fac["views"] = np.array(auto_views(xyzv, world, width, height, view_start))
                     vi, ci = image(d)
                     v3, c3, u3 = three_d(d)
-                    use_img = fac["views"] == ("front" if d.plane == "frontal" else "side")
+                    use_img = views_now() == ("front" if d.plane == "frontal" else "side")
                     v, c = np.where(use_img, vi, v3), np.where(use_img, ci, c3)
                     used = "image" if use_img.all() else (u3 if not use_img.any() else "image+" + u3)
                 c = np.where(np.isfinite(v), np.clip(c, 0.0, 1.0), 0.0)

@@ -19,7 +19,8 @@ from tracking.exercise.faults import MIN_CONFIDENCE as FAULT_MIN_CONFIDENCE, Fau
 from tracking.exercise.reps import MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
-from tracking.kinematics import angles_arrays, auto_views, fault_visibility, frame_angles, near_side
+from tracking.kinematics import angles_arrays, frame_angles
+from tracking.views import auto_views, fault_visibility, near_side
 from tracking.series import PoseFrame, PoseSeries
 
 SIDE = {"l": "left", "r": "right"}
@@ -30,7 +31,7 @@ TARGET_KEYS = ("target", "reps", "hold_s")
 #: (MediaPipe) a planar fault measure is judged only while the camera shows its plane: its
 #: confidence x ``plane_visibility`` must reach MIN_CONFIDENCE (the view within ~40 degrees),
 #: and a measure of one side's limb is not judged while a side view hides that side
-#: (``kinematics.fault_visibility``).
+#: (``views.fault_visibility``).
 DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthetic")
 
 
@@ -117,7 +118,7 @@ class ExerciseTracker:
         #: side -> (value, confidence) of the primary angle in the latest frame (for a HUD)
         self.last_primary: dict[str, tuple[float, float]] = {}
         #: fault measures (judged only where the camera shows their plane and, for one side's
-        #: limb, where that side is not hidden: kinematics.fault_visibility)
+        #: limb, where that side is not hidden: views.fault_visibility)
         self._gated = tuple(sorted({m.angle for c in self.channels for m in c.monitors}))
         self._view_now: str | None = None  # the live auto view (hysteresis state)
         self.reps: list[RepResult] = []

@@ -66,7 +66,7 @@ def seen_primary(spec: ExerciseSpec, sides: tuple[str, ...], camera: Camera,
     landmarks ``points`` (T,33,3): view decided as the engine decides it (image angle where
     the view shows the angle's plane, else world); a two-sided primary seen side-on is read on
     the near side, as the engine does (the far limb is hidden behind the body)."""
-    from tracking.kinematics import near_side
+    from tracking.views import near_side
 
     names = primary_names(spec, sides)
     vals = measure(points, camera, names, "engine")
