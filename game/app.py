@@ -64,8 +64,8 @@ def configure_panda(config: GameConfig) -> Any:
     """Panda3D settings for this run (must come before ShowBase starts); returns the page
     (``close`` unloads it, so a later ShowBase in the same process starts clean). Fullscreen
     without a chosen size uses the screen's own resolution (no mode switch, sharp type)."""
-    w, h = config.size
-    if config.fullscreen and config.size == GameConfig.size:
+    w, h = config.window_size
+    if config.fullscreen and config.size is None:
         w, h = native_display_size() or (w, h)
     lines = [f"win-size {w} {h}", "window-title PhysioQuest", "sync-video false",
              f"fullscreen {'true' if config.fullscreen else 'false'}",

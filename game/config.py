@@ -52,12 +52,17 @@ def palette(name: str, high_contrast: bool = False) -> Palette:
     raise ValueError(f"unknown palette {name!r}; choose one of {', '.join(PALETTES)}")
 
 
+#: the window size when none is chosen
+DEFAULT_SIZE = (1280, 720)
+
+
 @dataclass(frozen=True)
 class GameConfig:
     mode: str = "home"  #: home (window) or clinic (fullscreen, larger type, high contrast)
     palette: str = "default"  #: default or colorblind
     mute: bool = False
-    size: tuple[int, int] = (1280, 720)
+    #: window size; None: 1280x720 in a window, the screen's own resolution in fullscreen
+    size: tuple[int, int] | None = None
     input: str = "auto"  #: auto (webcam when present, else say so), webcam, video, demo
     camera: int = 0
     video: str | None = None
@@ -79,7 +84,7 @@ class GameConfig:
             raise ValueError(f"palette must be one of {', '.join(PALETTES)}, got {self.palette!r}")
         if self.input not in INPUTS:
             raise ValueError(f"input must be one of {', '.join(INPUTS)}, got {self.input!r}")
-        w, h = self.size
+        w, h = self.window_size
         if not (160 <= w <= 7680 and 120 <= h <= 4320):
             raise ValueError(f"size must be between 160x120 and 7680x4320, got {w}x{h}")
         if not 5 <= self.sim_fps <= 120:
@@ -90,6 +95,11 @@ class GameConfig:
     @property
     def colours(self) -> Palette:
         return palette(self.palette, high_contrast=self.mode == "clinic")
+
+    @property
+    def window_size(self) -> tuple[int, int]:
+        """The size asked for, else the window default (fullscreen: see ``game.app``)."""
+        return self.size or DEFAULT_SIZE
 
     @property
     def fullscreen(self) -> bool:

@@ -117,6 +117,7 @@ def test_config_validation_and_file(tmp_path) -> None:
     with pytest.raises(ValueError):
         GameConfig(mode="stadium")
     assert palette("colorblind").warn != palette("default").warn
+    assert GameConfig().size is None and GameConfig().window_size == (1280, 720)
     cfg = tmp_path / "game.toml"
     cfg.write_text('mode = "clinic"\npalette = "colorblind"\nsize = "800x450"\nmute = true\n')
     c = load_config(cfg, mute=None, size=(640, 360))

@@ -110,6 +110,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"  screenshots: {len(shots)} in {config.screenshots}")
     if args.stats:
         print(f"  frames: {frames} in {wall:.1f} s, {1000 * wall / max(1, frames):.1f} ms per "
-              f"frame at {config.size[0]}x{config.size[1]}", file=sys.stderr if args.json
+              f"frame at {config.window_size[0]}x{config.window_size[1]}", file=sys.stderr if args.json
               else sys.stdout)
     return 0
