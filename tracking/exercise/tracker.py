@@ -15,7 +15,7 @@ import numpy as np
 from tracking.angles import ANGLES, SIDED, resolve
 from tracking.exercise.events import (Event, FormFault, HoldCompleted, HoldProgress, RepAbandoned,
                                       RepCompleted, RepResult, RepStarted, SetCompleted)
-from tracking.exercise.faults import MIN_CONFIDENCE as FAULT_MIN_CONFIDENCE, FaultMonitor
+from tracking.exercise.faults import FaultMonitor
 from tracking.exercise.reps import MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
@@ -297,11 +297,9 @@ class ExerciseTracker:
                         r = m.rule
                         events.append(FormFault(t_s, m.side, r.name, r.cue, r.severity,
                                                 round(float(m.worst), 1), r.limit))
-            else:  # FaultMonitor.rest, inlined (every frame between repetitions)
+            else:
                 for m, j in zip(ch.monitors, midx):
-                    x = V[j][i]
-                    if x == x and CF[j][i] >= FAULT_MIN_CONFIDENCE:
-                        m._rest_value = x
+                    m.rest(V[j][i], CF[j][i])
             if out.hold_progress:
                 events.append(HoldProgress(t_s, ch.side, round(det.hold.elapsed_s, 2), self.hold_s))
             if out.hold_completed:
