@@ -133,6 +133,11 @@ def analyze_case(clip: Path, case: tuple[str, str, str | None]) -> dict:
     return result
 
 
+def _unit(rep: dict) -> str:
+    """A repetition's unit ("deg", or "pct" for a height counted by a view primary)."""
+    return rep.get("unit") or "deg"
+
+
 def compare(case, truth: dict, result: dict) -> dict:
     exercise, view, fault = case
     got, want = result["reps"], truth["reps"]
@@ -150,9 +155,14 @@ def compare(case, truth: dict, result: dict) -> dict:
                   <= w["end_s"] + 0.5), None)
         if g is not None and c is not None:
             pairs.append((g, w, c))
-    rom_err = [abs(g["rom_deg"] - c["rom_deg"]) for g, _, c in pairs if g["rom_deg"] is not None]
-    peak_err = [abs(g["peak_deg"] - w["peak_deg"]) for g, w, _ in pairs if g["peak_deg"] is not None]
-    raw_err = [abs(g["rom_deg"] - w["rom_deg"]) for g, w, _ in pairs if g["rom_deg"] is not None]
+    # compared only in the same unit: the truth's generator peak and range are in degrees, and
+    # the clean analysis may count another measure (a depth camera sees the lean side-on)
+    rom_err = [abs(g["rom_deg"] - c["rom_deg"]) for g, _, c in pairs
+               if g["rom_deg"] is not None and _unit(g) == _unit(c)]
+    peak_err = [abs(g["peak_deg"] - w["peak_deg"]) for g, w, _ in pairs
+                if g["peak_deg"] is not None and _unit(g) == "deg"]
+    raw_err = [abs(g["rom_deg"] - w["rom_deg"]) for g, w, _ in pairs
+               if g["rom_deg"] is not None and _unit(g) == "deg"]
     told = result.get("view_told")
     told_err = []
     if told is not None:
@@ -160,7 +170,7 @@ def compare(case, truth: dict, result: dict) -> dict:
             g = match(told["reps"], w)
             c = next((c for c in clean if w["start_s"] - 0.5 <= (c["start_s"] + c["end_s"]) / 2
                       <= w["end_s"] + 0.5), None)
-            if g is not None and c is not None and g["rom_deg"] is not None:
+            if g is not None and c is not None and g["rom_deg"] is not None and _unit(g) == _unit(c):
                 told_err.append(abs(g["rom_deg"] - c["rom_deg"]))
     row = {"exercise": exercise, "view": view, "fault": fault or "", "frames": truth["frames"],
            "told_count": None if told is None else told["rep_count"],

@@ -25,3 +25,22 @@ def test_invented_faults_are_those_the_truth_lacks() -> None:
     truth["clean_analysis"]["reps"][1]["faults"] = ["trunk_side_lean"]
     row = compare(("shoulder_abduction", "front", "trunk_side_lean"), truth, result)
     assert row["false_faults"] == ["trunk_side_lean_marked"]  # not in the truth: invented
+
+
+def test_ranges_compared_only_in_the_same_unit() -> None:
+    """A height counted in percent is not compared with degrees: not with the generator's
+    peak or range, nor with a clean analysis that counted an angle (a depth camera sees a side
+    bend's lean side-on, MediaPipe's picture only the raised wrist)."""
+    truth = {"frames": 300, "reps": [dict(_rep(i, []), start_deg=0.0) for i in range(3)],
+             "clean_analysis": {"reps": [dict(_rep(i, []), rom_deg=20.0) for i in range(3)]}}
+    result = {"detection_rate": 1.0, "rep_count": 3,
+              "reps": [dict(_rep(i, []), rom_deg=150.0, peak_deg=30.0, unit="pct") for i in range(3)]}
+    row = compare(("side_bend_stretch", "side", None), truth, result)
+    assert row["rom_err"] is None and row["peak_err"] is None and row["raw_rom_err"] is None
+    for c in truth["clean_analysis"]["reps"]:
+        c.update(rom_deg=147.0, unit="pct")
+    row = compare(("side_bend_stretch", "side", None), truth, result)
+    assert row["rom_err"] == 3.0 and row["peak_err"] is None
+    result["reps"] = [_rep(i, []) for i in range(3)]  # degrees both: compared as before
+    truth["clean_analysis"]["reps"] = [_rep(i, []) for i in range(3)]
+    assert compare(("shoulder_abduction", "front", None), truth, result)["rom_err"] == 0.0

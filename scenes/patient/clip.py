@@ -110,7 +110,7 @@ def clean_analysis(motion: PatientMotion) -> dict[str, Any] | None:
     return {"rep_count": result.rep_count,
             "reps": [{"index": r.index, "side": r.side, "start_s": round(r.start_s, 3),
                       "end_s": round(r.end_s, 3), "peak_deg": round(r.peak_deg, 2),
-                      "rom_deg": round(r.rom_deg, 2),
+                      "rom_deg": round(r.rom_deg, 2), "unit": r.unit,
                       "faults": sorted({f.name for f in r.faults})} for r in result.reps]}
 
 
