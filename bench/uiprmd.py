@@ -15,6 +15,9 @@ of the per-subject AUCs), beside the earlier scheme (subjects 1-4 each left out 
 5-6 scored with the rules derived from 1-4). ``--l2o``: also leave each pair of subjects out
 (fit on four, score two; mean of the 15 pairs' AUCs). ``--v3``: with procedure v3's candidates
 (v2 plus the knee-to-ankle separation ratio), and procedure v2's LOSO-6 beside it (same engine).
+``--v4``: procedure v4's candidates (v3 plus pelvis turning, trunk twist, knee drifting sideways,
+stance width in leg lengths), procedure v3's LOSO-6 beside it, and both procedures' rules derived
+from 1-4 scored on subjects 5-6 alone ("1-4 -> 5-6 held out").
 """
 from __future__ import annotations
 
@@ -87,22 +90,28 @@ def fold_mean(folds) -> dict[int, MovementAuc]:
 
 
 def loso6(root: str, l2o: bool = False, candidates: dict | None = None,
-          compare: dict | None = None) -> dict[str, dict[int, MovementAuc]]:
+          compare: dict | None = None, held: bool = False) -> dict[str, dict[int, MovementAuc]]:
     """The pre-registered evaluation (docs/uiprmd.md): AUC columns by movement (``candidates``:
-    the procedure's list, None: the shipped one; ``compare``: another list's LOSO-6 pooled beside)."""
+    the procedure's list, None: the shipped one; ``compare``: another list's LOSO-6 pooled beside;
+    ``held``: also subjects 5-6 alone scored with rules derived from 1-4, for both lists)."""
     from bench.uiprmd_rules import derive, load
 
     reps = load(root, SUBJECTS)
     six = held_out(root, reps, candidates=candidates)
     rules14 = derive([r for r in reps if r.subject in TUNING_SUBJECTS], candidates)
-    old = held_out(root, reps, subjects=TUNING_SUBJECTS, candidates=candidates) + [(HELD_OUT_SUBJECTS, engine_scores(
-        root, HELD_OUT_SUBJECTS, rules14))]
+    on56 = engine_scores(root, HELD_OUT_SUBJECTS, rules14)
+    old = held_out(root, reps, subjects=TUNING_SUBJECTS, candidates=candidates) + [(HELD_OUT_SUBJECTS, on56)]
     cols = {"LOSO-6 pooled": auc_by_movement([s for _, sc in six for s in sc]),
             "LOSO-6 mean of subjects": fold_mean(six),
             "1-4 LOSO + 1-4 on 5-6": auc_by_movement([s for _, sc in old for s in sc])}
+    if held:
+        cols["1-4 -> 5-6 held out"] = auc_by_movement(on56)
     if compare is not None:
         cols["comparator LOSO-6 pooled"] = auc_by_movement(
             [s for _, sc in held_out(root, reps, candidates=compare) for s in sc])
+        if held:
+            cols["comparator 1-4 -> 5-6"] = auc_by_movement(engine_scores(
+                root, HELD_OUT_SUBJECTS, derive([r for r in reps if r.subject in TUNING_SUBJECTS], compare)))
     if l2o:
         cols["leave 2 out, mean"] = fold_mean(held_out(root, reps, n_out=2, candidates=candidates))
     return cols
@@ -116,14 +125,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2o", action="store_true", help="with --loso6: also leave each pair of subjects out")
     ap.add_argument("--v3", action="store_true",
                     help="with --loso6: procedure v3's candidates, procedure v2's LOSO-6 pooled beside")
+    ap.add_argument("--v4", action="store_true",
+                    help="with --loso6: procedure v4's candidates, procedure v3's beside (same engine), "
+                         "and both lists' 1-4 -> 5-6 held-out figure")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.loso6:
-        from bench.uiprmd_rules import CANDIDATES_V2, CANDIDATES_V3
+        from bench.uiprmd_rules import CANDIDATES_V2, CANDIDATES_V3, CANDIDATES_V4
 
         print("ROC AUC of the engine score, every repetition scored with rules derived without its subject"
-              + (" (procedure v3; comparator: procedure v2)" if args.v3 else ""))
+              + (" (procedure v3; comparator: procedure v2)" if args.v3 else "")
+              + (" (procedure v4; comparator: procedure v3)" if args.v4 else ""))
         kw = {"candidates": CANDIDATES_V3, "compare": CANDIDATES_V2} if args.v3 else {}
+        if args.v4:
+            kw = {"candidates": CANDIDATES_V4, "compare": CANDIDATES_V3, "held": True}
         print(format_table(loso6(args.root, args.l2o, **kw)))
         print(f"\n{time.perf_counter() - t0:.0f} s")
         return 0

@@ -77,7 +77,13 @@ BOUNDS = {"knee_valgus": 30.0, "trunk_lateral_lean": 35.0, "pelvic_drop": 30.0, 
           "shoulder_abduction": 180.0,
           # v3 (percent, not degrees): knees more than twice the ankles' side-to-side distance apart
           # means the ankles are nearly in line and the ratio reads the stance, not the knees
-          "knee_ankle_separation": 200.0}
+          "knee_ankle_separation": 200.0,
+          # v4 (docs/uiprmd.md "Procedure v4"): pelvis rotation (hip rotation range, about 45 each
+          # way), trunk twist on the pelvis (thoracolumbar rotation 30-45), the shank's side tilt
+          # over a planted foot (subtalar inversion about 35), stance width in leg lengths (both
+          # legs at 45 deg abduction: 141 %, with a margin; percent, not degrees)
+          "pelvis_rotation": 45.0, "trunk_twist": 45.0, "shank_side_tilt": 35.0,
+          "stance_width_leg": 150.0}
 
 # (measure, side, relative, comparison) -> (fault name, cue)
 _NAMES = {
@@ -103,6 +109,12 @@ _NAMES = {
     ("shoulder_abduction", None, "abs_greater"): ("arm_drifts_out", "Keep the arm in its plane"),
     ("shoulder_flexion", None, "greater"): ("arm_drifts_forward", "Keep the arm in its plane"),
     ("shoulder_flexion", None, "abs_greater"): ("arm_drifts_forward", "Keep the arm in its plane"),
+    # v4
+    ("pelvis_rotation", None, "abs_greater"): ("pelvis_turns", "Keep your hips facing forward"),
+    ("trunk_twist", None, "abs_greater"): ("trunk_twists", "Keep your shoulders square over your hips"),
+    ("shank_side_tilt", None, "abs_greater"): ("knee_drifts_sideways", "Keep your knee in line over your foot"),
+    ("stance_width_leg", None, "less"): ("step_too_narrow", "Step out wider"),
+    ("stance_width_leg", None, "greater"): ("feet_off_line", "Keep your feet in line, one in front of the other"),
 }
 
 _TRUNK = [("trunk_forward_lean", "same", True, "abs_greater"), ("trunk_forward_lean", "same", True, "greater"),
@@ -140,6 +152,18 @@ CANDIDATES_V2: dict[str, list[tuple[str, str, bool, str]]] = {
 #: procedure v3's: v2's plus KASR in the four knee-bending movements
 CANDIDATES_V3 = {ex: c + (_KASR if ex in ("deep_squat", "inline_lunge", "side_lunge", "sit_to_stand") else [])
                  for ex, c in CANDIDATES_V2.items()}
+#: Procedure v4 (docs/uiprmd.md, pre-registered): v3 plus lunge and squat faults a therapist names,
+#: in the three movements below 0.86 on v3's LOSO-6: the pelvis turning (relative to the start,
+#: camera-independent), the trunk twisting on the pelvis, the working knee drifting sideways over
+#: its foot (the shank's frontal tilt: valid in a tandem stance, where KASR is not), and the stance
+#: in leg lengths (side lunge: the step too narrow; inline lunge: the feet off their line).
+_TURN = [("pelvis_rotation", "none", True, "abs_greater"), ("trunk_twist", "none", False, "abs_greater"),
+         ("trunk_twist", "none", True, "abs_greater"), ("shank_side_tilt", "same", False, "abs_greater"),
+         ("shank_side_tilt", "same", True, "abs_greater")]
+CANDIDATES_V4 = {**CANDIDATES_V3, "deep_squat": CANDIDATES_V3["deep_squat"] + _TURN,
+                 "inline_lunge": CANDIDATES_V3["inline_lunge"] + _TURN
+                 + [("stance_width_leg", "none", False, "greater")],
+                 "side_lunge": CANDIDATES_V3["side_lunge"] + _TURN + [("stance_width_leg", "none", False, "less")]}
 #: the procedure whose derivation from subjects 1-6 the specs ship: v3 since 2026-11-27 00:38 UTC
 #: (pre-registered decision: LOSO-6 0.923 >= v2's 0.903; docs/uiprmd.md)
 CANDIDATES = CANDIDATES_V3
@@ -413,12 +437,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--v2", action="store_true",
                     help="procedure v2: without the knee-to-ankle separation ratio (v3, shipped, adds it)")
     ap.add_argument("--v3", action="store_true", help="procedure v3 (the default, shipped)")
+    ap.add_argument("--v4", action="store_true", help="procedure v4: v3 plus turning, twisting, knee "
+                    "drifting sideways and stance width in leg lengths (lunges, squat)")
     ap.add_argument("--subjects", default="1-4", help="subjects to derive from, e.g. 1-4 or 1-6 (shipped)")
     args = ap.parse_args(argv)
     subjects = parse_subjects(args.subjects)
     reps = load(args.root, subjects)
     candidates = ALTERNATIVE_CANDIDATES if args.alternative else (
-        CANDIDATES_V2 if args.v2 or args.v1 else CANDIDATES_V3)
+        CANDIDATES_V2 if args.v2 or args.v1 else (CANDIDATES_V4 if args.v4 else CANDIDATES_V3))
     kw = {"rank": "transfer"} if args.alternative else {}
     if args.v1:
         kw["bounds"] = None

@@ -154,6 +154,21 @@ _DEFS: list[AngleDef] = [
              "horizontal lateral axis (100: knees over the feet; below 100: knees closer together "
              "than the feet, i.e. falling in); undefined while the ankles are not apart",
              "pct", "knee_ankle_separation"),
+    # H1c (UI-PRMD procedure v4, docs/uiprmd.md): lunge and squat faults a therapist names
+    *_sided("shank_side_tilt", "shank_tilt_frontal", "frontal", (L.LEFT_ANKLE, L.LEFT_KNEE),
+            "{side} shank side tilt: shank (ankle to knee) against vertical, frontal plane, "
+            "positive when the knee sits outward of the ankle (negative: the knee drifts in "
+            "over the foot)"),
+    AngleDef("trunk_twist", "twist", "3d",
+             (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP), "",
+             "trunk twist: the shoulder line turned about the vertical against the hip line "
+             "(trunk rotation on the pelvis), towards the patient's left positive; needs depth",
+             "deg", "trunk_twist"),
+    AngleDef("stance_width_leg", "stance_width_leg", "frontal",
+             (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HIP, L.LEFT_KNEE, L.RIGHT_HIP, L.RIGHT_KNEE), "",
+             "stance width in leg lengths: side-to-side distance between the ankles along the "
+             "body's horizontal lateral axis, percent of the mean leg length (hip-knee plus "
+             "knee-ankle, both legs)", "pct", "stance_width_leg"),
 ]
 
 #: name -> definition

@@ -279,6 +279,23 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         lat = g.lat_h_unit
         below = _dot(P[:, pts[2]] - P[:, pts[3]], lat)
         v = np.where(below > 0, 100.0 * _dot(P[:, pts[0]] - P[:, pts[1]], lat) / below, np.nan)
+    elif k == "shank_tilt_frontal":  # H1c: the shank's side tilt, knee outward positive
+        ank, knee = P[:, pts[0]], P[:, pts[1]]
+        side_lat = g.lat_h * sgn
+        v = _signed(knee - ank, np.broadcast_to(g.G, ank.shape), side_lat, g.n_front_h)
+    elif k == "twist":  # H1c: shoulder line against hip line about the vertical (3D only)
+        if g.is2d:
+            v = np.full(P.shape[0], np.nan)
+        else:
+            def flat(x: np.ndarray) -> np.ndarray:
+                return x - _dot(x, g.G)[..., None] * g.G
+            sh, hp = flat(P[:, pts[0]] - P[:, pts[1]]), flat(P[:, pts[2]] - P[:, pts[3]])
+            v = np.degrees(np.arctan2(_dot(np.cross(hp, sh), g.G), _dot(hp, sh)))
+    elif k == "stance_width_leg":  # H1c: ankles' side-to-side distance in leg lengths
+        la, ra, lh, lk, rh, rk = pts
+        leg = 0.5 * sum(np.linalg.norm(P[:, a] - P[:, b], axis=-1)
+                        for a, b in ((lh, lk), (lk, la), (rh, rk), (rk, ra)))
+        v = 100.0 * np.abs(_dot(P[:, pts[0]] - P[:, pts[1]], g.lat_h_unit)) / leg
     else:  # pragma: no cover - the table only holds the kinds above
         raise ValueError(f"unknown angle kind {k}")
     idx = set(pts) | (set(TRUNK) if uses_trunk else set())
@@ -291,7 +308,7 @@ def _segments(d: AngleDef) -> tuple[tuple[int, int], ...]:
     if d.kind in ("joint", "valgus"):
         return ((p[0], p[1]), (p[2], p[1]))
     if d.kind in ("trunk_frontal", "trunk_sagittal", "trunk_sagittal_neg", "trunk_3d",
-                  "shank_tilt", "foot_pitch"):
+                  "shank_tilt", "foot_pitch", "shank_tilt_frontal"):
         return ((p[0], p[1]),)
     return ()
 
