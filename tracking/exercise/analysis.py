@@ -16,12 +16,13 @@ import numpy as np
 from tracking.exercise.events import Event, RepAbandoned, RepResult
 from tracking.exercise.holds import HoldTimer
 from tracking.exercise.library import get_spec
-from tracking.exercise.reps import clean, smooth_causal
+from tracking.exercise.reps import GUESSED_SMOOTH_S, clean, smooth_causal
 from tracking.exercise.scoring import score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
 from tracking.exercise.tracker import MIN_CONFIDENCE, ExerciseTracker
 from tracking.kinematics import angles_arrays
 from tracking.series import PoseSeries
+from tracking.views import auto_views, near_side
 
 #: A pause longer than this between repetitions starts a new set (offline analysis).
 SET_BREAK_S = 20.0
@@ -108,29 +109,78 @@ def analyze_series(series: PoseSeries, exercise: ExerciseSpec | str,
                           series.detection_rate, open_rep)
 
 
+def _views(tr: ExerciseTracker, series: PoseSeries) -> list[str]:
+    """Per frame, the view the tracker reads ``series`` from (auto: decided from the body)."""
+    if tr.view == "auto":
+        return list(auto_views(series.xyzv, series.world, tr.width, tr.height)) if len(series) else []
+    return [tr.view] * len(series)
+
+
+def _counted(spec: ExerciseSpec, series: PoseSeries, targets: Mapping[str, Any] | None,
+             view: str | None) -> tuple[ExerciseTracker, PoseSeries, list[str]]:
+    """The tracker as it would count ``series``, its primary settled as ``run_series`` settles
+    it (the view primary of the told view, or of the first frame seen squarely from the front
+    or side in auto view; a ``guessed_depth_only`` one only for the series' backend), with the
+    series from that frame on when a view primary is counted (the tracker ignores the frames
+    before it), and the per-frame views."""
+    tr = ExerciseTracker(spec, targets, series.meta.width, series.meta.height, view)
+    views = _views(tr, series)
+    if tr._primary_pending:  # the tracker's own choice (ExerciseTracker._settle_primary)
+        k = next((i for i, v in enumerate(views) if v != "any"), None)
+        if k is not None:
+            tr._settle_primary(views[k], series.meta.backend)
+            if tr.counted_view is not None and k > 0:
+                series = series.slice(k, len(series))
+                views = _views(tr, series)
+    return tr, series, views
+
+
 def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str | None = None,
                      targets: Mapping[str, Any] | None = None, view: str | None = None) -> RepResult:
     """Score a series that holds exactly ONE repetition (a segmented recording) as that repetition.
 
     No counting: the repetition runs from the first to the last frame; its peak is the
-    frame closest to the target (de-spiked as the tracker reads it); relative fault
+    frame closest to the target (de-spiked as the tracker reads it), its start the median
+    reading of the first 0.3 s (the patient at rest; a relative primary's rest); relative fault
     rules start from the first seen frame. ``side`` ("left"/"right") picks the counted side
     of a sided exercise; None takes the side that moved more.
+
+    The measure is the one ``analyze_series`` counts from the same view: a view primary
+    (``[front_primary]``/``[side_primary]``) for the told view, or in auto view (``view``
+    None) for the first frame seen squarely from the front or side (the frames before it are
+    then not part of the repetition), ``guessed_depth_only`` ones only for a guessing
+    ``series.meta.backend``; read with its ``source``; a bilateral primary side-on from the
+    near side; a planar primary read from guessed depth in an oblique frame averaged over
+    ``GUESSED_SMOOTH_S``. ``RepResult.unit``/``measure`` say which (e.g. "pct", hip height).
     """
     spec = get_spec(exercise) if isinstance(exercise, str) else exercise
-    tr = ExerciseTracker(spec, targets, series.meta.width, series.meta.height, view)
-    if side is not None and side not in {c.side for c in tr.channels}:
+    if side is not None and side not in {c.side for c in ExerciseTracker(spec, targets).channels}:
         raise ValueError(f"side {side!r} is not tracked for {spec.id} (sides = {spec.sides})")
-    r = angles_arrays(series.xyzv, series.world, tr.names, tr.view, tr.width, tr.height)
+    tr, series, views = _counted(spec, series, targets, view)
+    if len(series) == 0:
+        raise ValueError(f"{spec.id}: the series has no frames")
+    auto = tr.view == "auto"
+    r = angles_arrays(series.xyzv, series.world, tr.names, tr.view, tr.width, tr.height,
+                      views=views if auto else None)
+    src = tr.spec.primary.source
+    if src != "auto":  # the view primary's own source
+        prim = tuple(sorted({n for c in tr.channels for n in c.names}))
+        r.update(angles_arrays(series.xyzv, series.world, prim, "any", tr.width, tr.height, src))
+    switch = (series.flags & 1).astype(bool)  # FLAG_PERSON_SWITCH: not this patient
+    side_on = np.array([v == "side" for v in views], bool)
+    near = np.where(side_on, near_side(series.xyzv, series.world), 0.0)
+    guessed = np.array([tr._guessed(v, series.meta.backend) for v in views], bool)
     t = series.t_ms / 1000.0
     p = tr.params
     best = None
     for ch in tr.channels:
-        if side is not None and ch.side != side:
+        if side is not None and ch.side not in (side, ""):  # "": an either-side view primary
             continue
         vals = np.stack([r[n].value_deg for n in ch.names])
         confs = np.stack([r[n].confidence for n in ch.names])
-        ok = np.isfinite(vals) & (confs >= MIN_CONFIDENCE)
+        ok = np.isfinite(vals) & (confs >= MIN_CONFIDENCE) & ~switch
+        if len(ch.names) == 2 and not ch.either:  # side-on: the near side only (far one hidden)
+            ok &= np.stack([near >= 0, near <= 0])
         n_ok = ok.sum(axis=0)
         if ch.either:  # the side further from the start
             sgn = 1.0 if p.target > p.start else -1.0
@@ -144,18 +194,23 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
         if idx.size == 0:
             continue
         raw = (v[idx] - p.start) / (p.target - p.start)
-        med = smooth_causal(t[idx], clean(raw), p.smooth_s)
-        if p.relative:  # the first 0.3 s are the patient's resting start
-            med = med - float(np.median(med[t[idx] - t[idx[0]] <= 0.3]))
+        cl = clean(raw)
+        if p.smooth_s > 0:
+            med = smooth_causal(t[idx], cl, p.smooth_s)
+        else:  # guessed depth from an oblique frame: averaged, as RepDetector(guessed=True)
+            med = np.where(guessed[idx], smooth_causal(t[idx], cl, GUESSED_SMOOTH_S), cl)
+        rest = float(np.median(med[t[idx] - t[idx[0]] <= 0.3]))  # the first 0.3 s: at rest
+        if p.relative:  # measured from the patient's own rest
+            med, rest = med - rest, 0.0
         k = int(np.argmax(med))
-        excursion = med[k] - max(med[0], 0.0)
+        excursion = med[k] - max(rest, 0.0)
         if best is None or excursion > best[0]:
-            best = (excursion, ch, v, c, idx, med, k)
+            best = (excursion, ch, rest, c, idx, med, k)
     if best is None:
         raise ValueError(f"{spec.id}: the primary angle is never seen in this series")
-    _, ch, v, c, idx, med, k = best
+    _, ch, rest, c, idx, med, k = best
     peak_value = p.start + float(max(med[k], 0.0)) * (p.target - p.start)
-    start_value = p.start if p.relative else float(v[idx[0]])
+    start_value = p.start + max(rest, 0.0) * (p.target - p.start)  # beyond start: at start
     hold = HoldTimer(tr.hold_s)
     inside = 1.0 - p.tolerance / abs(p.target - p.start)
     for i, m in zip(idx, med):
@@ -164,7 +219,8 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
     vis = tr._fault_visibility(series.xyzv, series.world, tr.width, tr.height, series.meta.backend)
     for mon, j in zip(ch.monitors, mi):
         name = tr.names[j]
-        fv, fc = r[name].value_deg, r[name].confidence
+        fv = np.where(switch, np.nan, r[name].value_deg)
+        fc = np.where(switch, 0.0, r[name].confidence)
         if vis and name in vis:  # judged only where the camera shows the measure's plane
             fc = fc * vis[name]
         first = np.flatnonzero(np.isfinite(fv) & (fc >= MIN_CONFIDENCE))
@@ -174,8 +230,8 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
         for i in range(len(t)):
             mon.update(float(t[i]), float(fv[i]), float(fc[i]))
     hits = tuple(h for h in (m.hit() for m in ch.monitors) if h is not None)
-    near = idx[med >= med[k] - 0.1]
-    conf = float(np.mean(c[near])) if near.size else 0.0
+    top = idx[med >= med[k] - 0.1]
+    conf = float(np.mean(c[top])) if top.size else 0.0
     duration = float(t[-1] - t[0]) if len(t) else 0.0
     score, reasons = score_rep(tr.goal, peak_value, duration, hold.best_s, conf, hits)
     return RepResult(1, ch.side, float(t[0]), float(t[-1]), float(t[idx[k]]), peak_value,
