@@ -2,7 +2,7 @@
 leave-one-subject-out cross-validation.
 
     .venv/bin/python -m bench.uiprmd_rules [--root ../shared/data/ui-prmd] [--subjects 1-6] [--toml]
-                                           [--grid] [--alternative] [--v1 | --v2]
+                                           [--grid] [--alternative] [--v1 | --v2 | --v4]
 
 Reads ONLY the given subjects (default the tuning subjects 1-4; the shipped rules: 1-6). For every
 repetition the engine itself (ExerciseTracker, the spec without faults) finds the repetition
@@ -23,7 +23,9 @@ just before the repetition started). Method (docs/uiprmd.md):
    within its anatomical bound (``BOUNDS``) on the correct repetitions and both its limits lie
    within 0..bound (``admissible``). Procedure v3 (the shipped rules; ``--v2``: without it):
    v2 plus knees falling in read by the knee-to-ankle separation ratio in the four
-   knee-bending movements (``CANDIDATES_V3``).
+   knee-bending movements (``CANDIDATES_V3``). Procedure v4 (``--v4``; tried, NOT shipped: LOSO-6
+   0.923 = v3's 0.923 in the same run, docs/uiprmd.md): v3 plus pelvis turning, trunk twist, the
+   knee drifting sideways and stance width in leg lengths in the lunges and squat (``CANDIDATES_V4``).
 4. Per movement, the candidates either as listed or all made relative to the start pose:
    whichever the leave-one-subject-out CV prefers (ties: relative). Also printed: the CV
    leaving out each PAIR of subjects (fit on two, score two; harsher).
@@ -152,7 +154,9 @@ CANDIDATES_V2: dict[str, list[tuple[str, str, bool, str]]] = {
 #: procedure v3's: v2's plus KASR in the four knee-bending movements
 CANDIDATES_V3 = {ex: c + (_KASR if ex in ("deep_squat", "inline_lunge", "side_lunge", "sit_to_stand") else [])
                  for ex, c in CANDIDATES_V2.items()}
-#: Procedure v4 (docs/uiprmd.md, pre-registered): v3 plus lunge and squat faults a therapist names,
+#: Procedure v4 (docs/uiprmd.md, pre-registered; NOT shipped: its LOSO-6 pooled mean 0.923 was not
+#: higher than v3's 0.923 in the same run, 2026-11-27 02:15 UTC; side lunge 0.838 -> 0.915 but
+#: inline lunge 0.853 -> 0.792, deep squat 0.858 -> 0.842): v3 plus lunge and squat faults a therapist names,
 #: in the three movements below 0.86 on v3's LOSO-6: the pelvis turning (relative to the start,
 #: camera-independent), the trunk twisting on the pelvis, the working knee drifting sideways over
 #: its foot (the shank's frontal tilt: valid in a tandem stance, where KASR is not), and the stance

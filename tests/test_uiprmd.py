@@ -311,3 +311,24 @@ def test_fault_rules_are_named_two_tier_compensations():
                 assert 0.0 <= m.limit < r.limit, (ex, r.name)
             else:
                 assert m.limit > r.limit >= 0.0, (ex, r.name)
+
+
+def test_procedure_v4_stays_reproducible_and_unshipped(measured):
+    """Procedure v4 (docs/uiprmd.md: pre-registered, run once, NOT shipped: LOSO-6 0.923, not
+    higher than v3's 0.923) stays reproducible behind ``--v4``: every candidate has a name and
+    an anatomical bound, the shipped list is v3's, and its derivation from subjects 1-4 is the
+    one the record describes (side lunge: the pelvis turning and the trunk twisting, relative)."""
+    from bench.uiprmd_rules import (BOUNDS, CANDIDATES, CANDIDATES_V3, CANDIDATES_V4, derive,
+                                    fault_name, relative)
+
+    assert CANDIDATES is CANDIDATES_V3
+    changed = {ex for ex in CANDIDATES_V4 if CANDIDATES_V4[ex] != CANDIDATES_V3[ex]}
+    assert changed == {"deep_squat", "inline_lunge", "side_lunge"}
+    for ex in changed:
+        for c in CANDIDATES_V4[ex] + relative(CANDIDATES_V4[ex]):
+            assert fault_name(c) and c[0] in BOUNDS, c
+    rules = derive([r for r in measured if r.subject <= 4 and r.exercise == "side_lunge"],
+                   {"side_lunge": CANDIDATES_V4["side_lunge"]})["side_lunge"]
+    names = {r.name for r in rules}
+    assert {"pelvis_turns", "trunk_twists"} <= names, names
+    assert all(r.relative for r in rules)
