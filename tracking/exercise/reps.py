@@ -46,6 +46,7 @@ peak is the averaged one (no Savitzky-Golay height).
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -66,6 +67,17 @@ GUESSED_SMOOTH_S = 0.3
 #: a pose model's first frames after it finds the person settle over a few frames (MediaPipe's
 #: foot line about 0.3 s), and the rest's median over at least this long outvotes them
 RELATIVE_MIN_REST_S = 0.8
+
+
+def tangent(deg: float) -> float:
+    """100 * tan of an angle in degrees: a primary counted through its tangent (the spec's
+    ``tangent``, ExerciseTracker); NaN beyond 85 degrees."""
+    return 100.0 * math.tan(math.radians(deg)) if abs(deg) < 85.0 else float("nan")
+
+
+def untangent(t: float) -> float:
+    """The angle in degrees whose ``tangent`` is ``t``."""
+    return math.degrees(math.atan(t / 100.0))
 
 
 def despike3(prev: float, mid: float, nxt: float) -> float:

@@ -46,6 +46,12 @@ class PrimaryAngle:
     #: depth from one picture (MediaPipe), not for a depth camera or the virtual patient's exact
     #: points, which measure the primary's plane from any view
     guessed_depth_only: bool = False
+    #: view primaries only (an angle in degrees): counted through its tangent, 100 * tan, the
+    #: measure's sideways offset over its vertical extent; a pose model's guessed depth puts a
+    #: limb at rest tilted far out of the image plane, and from such a tilt the angle compresses
+    #: a swing (by cos^2 of the tilt) while the tangent moves by the same amount from any rest.
+    #: The spec's numbers stay in degrees; reported peaks are converted back (docs/exercises.md)
+    tangent: bool = False
 
     @property
     def direction(self) -> str:
@@ -129,7 +135,7 @@ class ExerciseSpec:
 _TOP = {"id", "name", "category", "position", "view", "sides", "primary", "tempo", "hold_s",
         "reps", "scene", "description", "cues", "faults", "front_primary", "side_primary"}
 _PRIMARY = {"angle", "start", "target", "min_range", "tolerance", "direction", "relative"}
-_VIEW_PRIMARY = _PRIMARY | {"sides", "source", "guessed_depth_only"}
+_VIEW_PRIMARY = _PRIMARY | {"sides", "source", "guessed_depth_only", "tangent"}
 #: tables counted instead of [primary] from a view that does not show its plane
 VIEW_PRIMARIES = ("front_primary", "side_primary")
 _TEMPO = {"up_s", "down_s"}
@@ -244,12 +250,19 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
 
 def _view_primary(r: "_Reader", p: dict[str, Any], pre: str, sides: str) -> PrimaryAngle:
     """A [front_primary] / [side_primary] table: a [primary] table, plus ``sides = "either"``,
-    ``source = "image3d"`` and ``guessed_depth_only``."""
-    own = ("sides", "source", "guessed_depth_only")
+    ``source = "image3d"``, ``guessed_depth_only`` and ``tangent``."""
+    own = ("sides", "source", "guessed_depth_only", "tangent")
     vp = _primary(r, {k: v for k, v in p.items() if k not in own}, pre, _VIEW_PRIMARY, p)
     vp = replace(vp, sides=r.choice(p, "sides", ("either",), pre + ".") if "sides" in p else "",
                  source=r.choice(p, "source", ("auto", "image3d"), pre + ".", "auto"),
-                 guessed_depth_only=r.get(p, "guessed_depth_only", bool, pre + ".", False))
+                 guessed_depth_only=r.get(p, "guessed_depth_only", bool, pre + ".", False),
+                 tangent=r.get(p, "tangent", bool, pre + ".", False))
+    if vp.tangent:
+        unit = ANGLES[vp.angle if vp.angle in ANGLES else SIDED[vp.angle][0]].unit
+        if unit != "deg":
+            raise r.fail(pre + ".tangent", f"needs an angle in degrees, {vp.angle!r} is in {unit}")
+        if max(abs(vp.start), abs(vp.target)) > 75.0:
+            raise r.fail(pre + ".tangent", "start and target must lie within 75 degrees of 0")
     if vp.sides == "either" and vp.angle not in SIDED:
         raise r.fail(pre + ".sides", f"'either' needs a sided measure, {vp.angle!r} is not sided")
     if vp.angle not in SIDED and sides != "bilateral":

@@ -16,7 +16,8 @@ from tracking.angles import ANGLES, SIDED, resolve
 from tracking.exercise.events import (Event, FormFault, HoldCompleted, HoldProgress, RepAbandoned,
                                       RepCompleted, RepResult, RepStarted, SetCompleted)
 from tracking.exercise.faults import FaultMonitor
-from tracking.exercise.reps import MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams
+from tracking.exercise.reps import (MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams, tangent,
+                                   untangent)
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
 from tracking.kinematics import angles_arrays, frame_angles
@@ -33,6 +34,7 @@ TARGET_KEYS = ("target", "reps", "hold_s")
 #: and a measure of one side's limb is not judged while a side view hides that side
 #: (``views.fault_visibility``).
 DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthetic")
+
 
 
 @dataclass
@@ -95,8 +97,17 @@ class ExerciseTracker:
         span = abs(target - p.start)
         self.hold_s = self.targets.get("hold_s", spec.hold_s)
         self.reps_per_set = int(self.targets.get("reps", spec.reps))
-        self.params = RepParams(p.start, target, min(p.min_range, 0.8 * span),
-                                min(p.tolerance, 0.5 * span), self.hold_s,
+        min_range, tol = min(p.min_range, 0.8 * span), min(p.tolerance, 0.5 * span)
+        #: counted through the tangent (spec ``tangent``): the detector sees 100 * tan of the
+        #: measure, its numbers converted likewise; peaks are reported back in degrees
+        self._tan = p.tangent
+        start_c, target_c = p.start, target
+        if self._tan:
+            sgn = 1.0 if target > p.start else -1.0
+            start_c, target_c = tangent(p.start), tangent(target)
+            min_range = abs(tangent(p.start + sgn * min_range) - start_c)
+            tol = abs(target_c - tangent(target - sgn * tol))
+        self.params = RepParams(start_c, target_c, min_range, tol, self.hold_s,
                                 min_confidence=MIN_CONFIDENCE, relative=p.relative,
                                 smooth_s=RELATIVE_SMOOTH_S if p.relative else 0.0)
         #: the unit of the counted measure ("deg", or "pct" for heights): peak/rom/target of
@@ -158,6 +169,8 @@ class ExerciseTracker:
         """How far ``value`` of the counted measure is from start (0) to target (1): for a
         HUD (a relative primary counts from the side's resting reading)."""
         p = self.params
+        if self._tan:  # the detector counts the tangent
+            value = tangent(value)
         rest = p.start
         if p.relative:
             ch = next((c for c in self.channels if c.side == side), self.channels[0])
@@ -272,6 +285,8 @@ class ExerciseTracker:
                 v = sum(x for x, _ in ok) / len(ok) if ok else float("nan")
                 c = sum(y for _, y in ok) / len(ok) if ok else 0.0
             self.last_primary[ch.side] = (v, c)
+            if self._tan:
+                v = tangent(v)
             det = ch.detector
             # one side at a time: the other side's sympathetic movement is not a repetition
             may_start = True
@@ -319,6 +334,8 @@ class ExerciseTracker:
         peak, start = rep.peak_value, rep.start_value
         if self.params.relative:  # the patient's resting reading is the start
             peak, start = self.params.start + (peak - start), self.params.start
+        if self._tan:  # back to degrees (relative: the spec's start plus the tangent's rise)
+            peak, start = untangent(peak), untangent(start)
         score, reasons = score_rep(self.goal, peak, duration, rep.hold_s, conf, hits)
         result = RepResult(len(self.reps) + 1, ch.side, rep.start_s, rep.end_s, rep.peak_s,
                            peak, abs(peak - start), conf, self.goal.target, rep.hold_s, hits,
