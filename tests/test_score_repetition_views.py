@@ -199,3 +199,19 @@ def test_side_on_bilateral_primary_reads_the_near_side_only():
     own = [angles(x, [far], "side")[far].value_deg for x in (series, bent)]
     moved = [float(np.nanmax(v) - v[0]) for v in own]
     assert abs(moved[1] - moved[0]) > 10.0  # averaged: the range would move by half that
+
+
+def test_a_tangent_counted_primary_off_zero_scores_in_degrees_as_the_tracker():
+    """A view primary counted through its tangent (spec ``tangent``) with a start off 0: the
+    tracker's numbers are tangents, the repetition's range must come back in degrees, as
+    ``analyze_series`` reports it (mixing the two units reads tens of degrees off)."""
+    spec = get_spec("standing_hip_abduction")
+    sp = spec.side_primary
+    assert sp is not None and sp.tangent
+    shifted = dataclasses.replace(spec, side_primary=dataclasses.replace(sp, start=sp.start - 5.0, target=sp.target - 5.0))
+    series, _ = one_rep("standing_hip_abduction", "side", None, False)
+    (counted,) = analyze_series(series, shifted, view="side").reps
+    rep = score_repetition(series, shifted, view="side")
+    assert counted.unit == rep.unit == "deg"
+    assert rep.rom_deg == pytest.approx(counted.rom_deg, abs=AGREE)
+    assert rep.peak_deg == pytest.approx(counted.peak_deg, abs=AGREE)

@@ -16,7 +16,7 @@ import numpy as np
 from tracking.exercise.events import Event, RepAbandoned, RepResult
 from tracking.exercise.holds import HoldTimer
 from tracking.exercise.library import get_spec
-from tracking.exercise.reps import GUESSED_SMOOTH_S, clean, smooth_causal
+from tracking.exercise.reps import GUESSED_SMOOTH_S, clean, smooth_causal, untangent
 from tracking.exercise.scoring import score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
 from tracking.exercise.tracker import MIN_CONFIDENCE, ExerciseTracker
@@ -125,10 +125,10 @@ def _counted(spec: ExerciseSpec, series: PoseSeries, targets: Mapping[str, Any] 
     before it), and the per-frame views."""
     tr = ExerciseTracker(spec, targets, series.meta.width, series.meta.height, view)
     views = _views(tr, series)
-    if tr._primary_pending:  # the tracker's own choice (ExerciseTracker._settle_primary)
+    if tr.primary_pending:  # the tracker's own choice (ExerciseTracker.settle_primary)
         k = next((i for i, v in enumerate(views) if v != "any"), None)
         if k is not None:
-            tr._settle_primary(views[k], series.meta.backend)
+            tr.settle_primary(views[k], series.meta.backend)
             if tr.counted_view is not None and k > 0:
                 series = series.slice(k, len(series))
                 views = _views(tr, series)
@@ -169,7 +169,7 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
     switch = (series.flags & 1).astype(bool)  # FLAG_PERSON_SWITCH: not this patient
     side_on = np.array([v == "side" for v in views], bool)
     near = np.where(side_on, near_side(series.xyzv, series.world), 0.0)
-    guessed = np.array([tr._guessed(v, series.meta.backend) for v in views], bool)
+    guessed = np.array([tr.reads_guessed_depth(v, series.meta.backend) for v in views], bool)
     t = series.t_ms / 1000.0
     p = tr.params
     best = None
@@ -177,6 +177,9 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
         if side is not None and ch.side not in (side, ""):  # "": an either-side view primary
             continue
         vals = np.stack([r[n].value_deg for n in ch.names])
+        if tr.counts_tangent:  # the tracker counts 100 * tan of the angle (spec ``tangent``)
+            with np.errstate(invalid="ignore"):
+                vals = np.where(np.abs(vals) < 85.0, 100.0 * np.tan(np.radians(vals)), np.nan)
         confs = np.stack([r[n].confidence for n in ch.names])
         ok = np.isfinite(vals) & (confs >= MIN_CONFIDENCE) & ~switch
         if len(ch.names) == 2 and not ch.either:  # side-on: the near side only (far one hidden)
@@ -211,6 +214,8 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
     _, ch, rest, c, idx, med, k = best
     peak_value = p.start + float(max(med[k], 0.0)) * (p.target - p.start)
     start_value = p.start + max(rest, 0.0) * (p.target - p.start)  # beyond start: at start
+    if tr.counts_tangent:  # back to degrees, as the tracker reports them
+        peak_value, start_value = untangent(peak_value), untangent(start_value)
     hold = HoldTimer(tr.hold_s)
     inside = 1.0 - p.tolerance / abs(p.target - p.start)
     for i, m in zip(idx, med):

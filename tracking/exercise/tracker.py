@@ -74,7 +74,7 @@ class ExerciseTracker:
         #: auto view and view primaries: which primary is settled at the first front/side frame
         #: (a told view's ``guessed_depth_only`` primary: at the first frame, by its backend)
         told = spec.view_primary(view)
-        self._primary_pending = (view in (None, "auto") and (
+        self.primary_pending = (view in (None, "auto") and (
             spec.front_primary is not None or spec.side_primary is not None)) or (
             told is not None and told.guessed_depth_only)
         #: the view whose primary ([front_primary]/[side_primary]) is counted, or None
@@ -100,9 +100,9 @@ class ExerciseTracker:
         min_range, tol = min(p.min_range, 0.8 * span), min(p.tolerance, 0.5 * span)
         #: counted through the tangent (spec ``tangent``): the detector sees 100 * tan of the
         #: measure, its numbers converted likewise; peaks are reported back in degrees
-        self._tan = p.tangent
+        self.counts_tangent = p.tangent
         start_c, target_c = p.start, target
-        if self._tan:
+        if self.counts_tangent:
             sgn = 1.0 if target > p.start else -1.0
             start_c, target_c = tangent(p.start), tangent(target)
             min_range = abs(tangent(p.start + sgn * min_range) - start_c)
@@ -148,28 +148,28 @@ class ExerciseTracker:
         return (replace(spec, primary=vp, front_primary=None, side_primary=None),
                 {k: v for k, v in (targets or {}).items() if k != "target"})
 
-    def _settle_primary(self, view: str, backend: str) -> None:
+    def settle_primary(self, view: str, backend: str) -> None:
         """At the first frame seen squarely from the front or side, switch to that view's
         primary where the spec has one (else keep the primary); only before any event. A
         ``guessed_depth_only`` view primary only where ``backend`` guesses depth."""
         if view not in ("front", "side") or self.events:
-            self._primary_pending = self._primary_pending and not self.events
+            self.primary_pending = self.primary_pending and not self.events
             return
-        self._primary_pending = False
+        self.primary_pending = False
         vp = self.spec.view_primary(view)
         if vp is not None and (not vp.guessed_depth_only or backend not in DEPTH_BACKENDS):
             spec, targets, width, height, told, side = self._init_args
             spec, targets = self._for_view(spec, targets, view)
             state = self._view_now
             self.__init__(spec, targets, width, height, told or "auto", side)  # type: ignore[misc]
-            self._primary_pending, self._view_now = False, state
+            self.primary_pending, self._view_now = False, state
             self.counted_view = view
 
     def progress(self, value: float, side: str = "") -> float:
         """How far ``value`` of the counted measure is from start (0) to target (1): for a
         HUD (a relative primary counts from the side's resting reading)."""
         p = self.params
-        if self._tan:  # the detector counts the tangent
+        if self.counts_tangent:  # the detector counts the tangent
             value = tangent(value)
         rest = p.start
         if p.relative:
@@ -222,10 +222,10 @@ class ExerciseTracker:
         prev = self._view_now
         if self.view == "auto":
             self._view_now = auto_views(frame.xyzv[None], world, self.width, self.height, prev)[-1]
-            if self._primary_pending:
-                self._settle_primary(self._view_now, backend)
-        elif self._primary_pending:
-            self._settle_primary(self.view, backend)
+            if self.primary_pending:
+                self.settle_primary(self._view_now, backend)
+        elif self.primary_pending:
+            self.settle_primary(self.view, backend)
         if frame.flags & 1:  # FLAG_PERSON_SWITCH: not this patient's movement
             vals = {n: (float("nan"), 0.0) for n in self.names}
             vis = None
@@ -243,9 +243,9 @@ class ExerciseTracker:
         view = self._view_now if self.view == "auto" else self.view
         near = (near_side(frame.xyzv[None], world).tolist() if view == "side" else [0.0])
         return self._step(frame.t_ms / 1000.0, 0, V, C, CF, near,
-                          [self._guessed(view, backend)])
+                          [self.reads_guessed_depth(view, backend)])
 
-    def _guessed(self, view: str | None, backend: str) -> bool:
+    def reads_guessed_depth(self, view: str | None, backend: str) -> bool:
         """The primary is read from depth a one-camera pose model guessed: a planar measure
         from an oblique frame (view "any"), not from a depth camera or the virtual patient."""
         return self._prim_planar and view == "any" and backend not in DEPTH_BACKENDS
@@ -285,7 +285,7 @@ class ExerciseTracker:
                 v = sum(x for x, _ in ok) / len(ok) if ok else float("nan")
                 c = sum(y for _, y in ok) / len(ok) if ok else 0.0
             self.last_primary[ch.side] = (v, c)
-            if self._tan:
+            if self.counts_tangent:
                 v = tangent(v)
             det = ch.detector
             # one side at a time: the other side's sympathetic movement is not a repetition
@@ -334,7 +334,7 @@ class ExerciseTracker:
         peak, start = rep.peak_value, rep.start_value
         if self.params.relative:  # the patient's resting reading is the start
             peak, start = self.params.start + (peak - start), self.params.start
-        if self._tan:  # back to degrees (relative: the spec's start plus the tangent's rise)
+        if self.counts_tangent:  # back to degrees (relative: the spec's start plus the tangent's rise)
             peak, start = untangent(peak), untangent(start)
         score, reasons = score_rep(self.goal, peak, duration, rep.hold_s, conf, hits)
         result = RepResult(len(self.reps) + 1, ch.side, rep.start_s, rep.end_s, rep.peak_s,
@@ -359,10 +359,10 @@ class ExerciseTracker:
         h = self.height or series.meta.height
         auto = self.view == "auto"
         views = auto_views(series.xyzv, series.world, w, h) if auto else [self.view] * len(series)
-        if self._primary_pending:  # as live: settled at the first square view, from there on
+        if self.primary_pending:  # as live: settled at the first square view, from there on
             k = next((i for i, v in enumerate(views) if v != "any"), None)
             if k is not None:
-                self._settle_primary(views[k], series.meta.backend)
+                self.settle_primary(views[k], series.meta.backend)
                 if self.counted_view is not None:
                     return self.run_series(series.slice(k, len(series)))
         readings = angles_arrays(series.xyzv, series.world, self.names, self.view, w, h,
@@ -385,7 +385,7 @@ class ExerciseTracker:
         near = np.where(side_on, near_side(series.xyzv, series.world), 0.0).tolist() \
             if len(series) else []
         backend = series.meta.backend
-        guessed = [self._guessed(v, backend) for v in views]
+        guessed = [self.reads_guessed_depth(v, backend) for v in views]
         events: list[Event] = []
         step = self._step
         for i, ts in enumerate(t):
