@@ -80,6 +80,39 @@ def test_kneecap_in_front_of_the_knee() -> None:
             assert np.dot(front, bend) <= 1e-6
 
 
+def test_shoulders_slope_and_the_deltoid_turns_with_the_arm() -> None:
+    """Above the shoulder line the trunk narrows inside the shoulder joints (no square
+    corner); the rounded shoulder is the deltoid, along the upper arm in any arm pose."""
+    from panda3d.core import GeomVertexReader, NodePath, Point3
+
+    from scenes.patient.figure import DELTOID
+
+    scene = NodePath("scene")
+    fig = PatientFigure(scene)
+    for pts in (testpose.standing(), pose_landmarks({"shoulder_abduction_l": np.array([130.0]),
+                                                     "shoulder_flexion_r": np.array([80.0])})[0]):
+        fig.pose(pts)
+        ls, rs = pts[L.LEFT_SHOULDER], pts[L.RIGHT_SHOULDER]
+        sh_half = float(np.linalg.norm(ls - rs)) / 2
+        reader = GeomVertexReader(fig._torso.node().get_geom(0).get_vertex_data(), "vertex")
+        verts = []
+        while not reader.is_at_end():
+            v = reader.get_data3()
+            verts.append((v[0], v[1], v[2]))  # the torso is written in the body frame
+        verts = np.array(verts)
+        mid = (ls + rs) / 2
+        lateral = (ls - rs) / (2 * sh_half)
+        top = verts[verts[:, 1] >= min(ls[1], rs[1])]
+        assert len(top) and np.abs((top - mid) @ lateral).max() < sh_half - 0.03
+        for node, a, b in fig._deltoids:
+            arm = (pts[b] - pts[a]) / np.linalg.norm(pts[b] - pts[a])
+            c = scene.get_relative_point(node, Point3(0, DELTOID[1], 0))
+            axis = scene.get_relative_vector(node, Point3(0, 1, 0) - Point3(0, 0, 0))
+            centre = np.array([c[0], c[2], -c[1]]) - pts[a]
+            assert np.allclose(np.array([axis[0], axis[2], -axis[1]]), arm, atol=1e-4)
+            assert np.allclose(centre, arm * DELTOID[1], atol=1e-4)
+
+
 @pytest.mark.parametrize("view", ["front", "side", "oblique"])
 def test_render_covers_the_projected_landmarks(renderer: PatientRenderer, view: str) -> None:
     """The figure is drawn where the kinematic camera model projects its landmarks."""

@@ -57,8 +57,10 @@ LIMBS: tuple[tuple[str, L, L, float, float, str], ...] = tuple(
 FOREARM_PROFILE = np.array([(0.00, 0.039), (0.12, 0.043), (0.30, 0.041), (0.60, 0.034),
                             (0.85, 0.029), (1.00, 0.027)])
 #: Kneecap (half-width, half-length, half-depth) and its centre's distance in front of the
-#: knee joint centre, along the bisector of the thigh's and shank's front directions.
-KNEECAP = ((0.026, 0.030, 0.016), 0.040)
+#: knee joint centre, along the bisector of the thigh's and shank's front directions: a
+#: patella under cloth, 6 cm wide and 7 cm tall, its front 6 cm ahead of the joint centre
+#: (an adult knee is 10-12 cm deep, the joint centre about half-way).
+KNEECAP = ((0.030, 0.034, 0.018), 0.044)
 
 #: (landmark, radius, colour) spheres that round off the joints
 JOINTS: tuple[tuple[L, float, str], ...] = tuple(
@@ -73,9 +75,14 @@ JOINTS: tuple[tuple[L, float, str], ...] = tuple(
 TORSO_KNOTS = np.array([
     (-0.215, 0.05, 0.00, 0.010), (-0.20, 0.60, 0.25, 0.080), (-0.12, 0.80, 0.35, 0.112),
     (0.00, 0.90, 0.40, 0.122), (0.20, 0.60, 0.50, 0.118), (0.42, 0.30, 0.60, 0.110),
-    (0.70, 0.00, 0.90, 0.122), (0.90, 0.00, 0.96, 0.105), (1.00, 0.00, 0.92, 0.085),
-    (1.06, 0.00, 0.80, 0.068), (1.11, 0.00, 0.48, 0.052), (1.13, 0.00, 0.05, 0.010),
+    (0.70, 0.00, 0.88, 0.122), (0.90, 0.00, 0.86, 0.105), (1.00, 0.00, 0.74, 0.085),
+    (1.06, 0.00, 0.58, 0.068), (1.11, 0.00, 0.40, 0.052), (1.13, 0.00, 0.05, 0.010),
 ])
+#: The torso above the armpits narrows to the neck (shoulders slope as a person's do: the
+#: rounded shoulder is the deltoid, which belongs to the arm and turns with it, not a square
+#: corner of the trunk). Deltoid: (half-width, half-length, half-depth) of an ellipsoid along
+#: the upper arm and how far down the arm its centre sits from the shoulder joint (m).
+DELTOID = ((0.058, 0.095, 0.056), 0.045)
 #: The face points (nose, eyes, ears, mouth) and where they sit in the head's own frame
 #: (origin between the ears, x left, y up, z forward): the kinematic body model's rest pose.
 _FACE = np.arange(11)
@@ -155,6 +162,11 @@ class PatientFigure:
         for side in ("LEFT", "RIGHT"):
             np_ = self._attach(f"{side}_sleeve", *meshes.tube(0.054, 0.047), "shirt")
             self._sleeves.append((np_, int(L[f"{side}_SHOULDER"]), int(L[f"{side}_ELBOW"])))
+        self._deltoids: list[tuple[NodePath, int, int]] = []
+        for side in ("LEFT", "RIGHT"):
+            np_ = self._attach(f"{side}_deltoid", *meshes.ellipsoid(
+                DELTOID[0], (0, DELTOID[1], 0), segs=18, rings=12), "shirt")
+            self._deltoids.append((np_, int(L[f"{side}_SHOULDER"]), int(L[f"{side}_ELBOW"])))
         self._neck = self._attach("neck", *meshes.tube(0.060, 0.052), "skin")
         self._head = self._build_head()
         self._hands = [self._build_hand(side) for side in ("LEFT", "RIGHT")]
@@ -214,8 +226,10 @@ class PatientFigure:
     def _build_foot(self, side: str) -> NodePath:
         """Foot frame: origin at the heel, z towards the toes, y up; scaled by foot length."""
         foot = self.root.attach_new_node(f"{side}_foot")
-        # A low-cut trainer: a heel block up to just below the ankle, a lower forefoot, a sole.
-        self._part(foot, "shoe_heel", (0.042, 0.032, 0.056), (0, 0.034, 0.045), "shoes")
+        # A low-cut trainer: a heel block up to just below the ankle (as wide as a real heel
+        # counter, 9 cm: wider than the trouser hem, so that its back shows round the leg from
+        # the side), a lower forefoot, a sole.
+        self._part(foot, "shoe_heel", (0.046, 0.032, 0.060), (0, 0.034, 0.045), "shoes")
         self._part(foot, "shoe_front", (0.045, 0.026, 0.105), (0, 0.022, 0.125), "shoes")
         self._part(foot, "sole", (0.050, 0.012, 0.125), (0, 0.008, 0.110), "trousers")
         return foot
@@ -247,6 +261,10 @@ class PatientFigure:
             node.set_mat(_frame_matrix(x, y, z, p[knee] + front * KNEECAP[1]))
         for node, a, b in self._sleeves:
             d = (p[b] - p[a]) * self.palette.sleeve
+            u, w = _perp(d)
+            node.set_mat(_frame_matrix(u, d, w, p[a]))
+        for node, a, b in self._deltoids:  # not scaled: a deltoid is as long on any arm
+            d = _unit(p[b] - p[a])
             u, w = _perp(d)
             node.set_mat(_frame_matrix(u, d, w, p[a]))
         for node, i in self._joints:
