@@ -24,6 +24,8 @@ from tracking.series import PoseSeries
 from tracking.views import near_side
 from tracking.virtual_patient.generate import generate
 
+from pose_helpers import raised_arm_seen
+
 #: landmark noise (m; x, y, depth along the camera's axes) of the noisy variant
 NOISE = (0.003, 0.003, 0.02)
 #: agreement of the range and peak (in their unit: degrees or percent) with analyze_series'
@@ -52,16 +54,6 @@ CASES = [
 ]
 
 
-def raised_arm_seen(series: PoseSeries) -> PoseSeries:
-    """Elbow and wrist above their shoulder get visibility >= 0.6, as MediaPipe reported the
-    raised far arm side-on (the virtual patient fades it to ~0.2; tests/test_view_primary.py)."""
-    xyzv = series.xyzv.copy()
-    for w, e, s in ((L.LEFT_WRIST, L.LEFT_ELBOW, L.LEFT_SHOULDER),
-                    (L.RIGHT_WRIST, L.RIGHT_ELBOW, L.RIGHT_SHOULDER)):
-        up = xyzv[:, w, 1] < xyzv[:, s, 1]
-        for lm in (w, e):
-            xyzv[:, lm, 3] = np.where(up, np.maximum(xyzv[:, lm, 3], 0.6), xyzv[:, lm, 3])
-    return PoseSeries(series.t_ms, xyzv, series.world, series.flags, series.meta)
 
 
 def one_rep(exercise: str, view: str, backend: str | None, noisy: bool, seed: int = 1):
