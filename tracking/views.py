@@ -92,6 +92,50 @@ def plane_visibility(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0,
             "sagittal": plane_factor(np.sqrt(np.clip(1 - f * f, 0, 1)))}
 
 
+#: The shoulder and hip lines' image width across the torso (summed) over the torso's image
+#: length, for a body square to the camera as MediaPipe places these points: 1.06-1.10 on the
+#: rendered virtual patient front-on (own clips: 800x600 and 960x540, 3.0-3.6 m), 1.07-1.19 on
+#: the real front-view clips (../shared/data/videos: quva_020, kai_squat_incorrect_004,
+#: wt_squat_19; a squat's forward lean shortens the torso and raises it). Not tuned on any
+#: oblique clip.
+SQUARE_WIDTH_RATIO = 1.1
+
+
+def image_frontness(xyzv: np.ndarray, width: int = 0, height: int = 0) -> np.ndarray:
+    """(T,) how squarely the body faces the camera judged from the image alone (no depth):
+    the shoulder and hip lines' width across the torso axis over the torso's length, against
+    ``SQUARE_WIDTH_RATIO``; 1 front-on (or nearer: clipped), about cos(turn) when turned.
+    A lean within the image plane does not change it; a camera far above or below the
+    chest shortens the torso and raises it (then the 3D facing decides, see
+    ``guessed_plane_visibility``)."""
+    W, H = (float(width), float(height)) if width > 0 and height > 0 else (1.0, 1.0)
+    p = np.asarray(xyzv, np.float64)[:, list(TRUNK), :2] * np.array([W, H])
+    axis = 0.5 * (p[:, 0] + p[:, 1]) - 0.5 * (p[:, 2] + p[:, 3])
+    length = np.hypot(axis[:, 0], axis[:, 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        across = np.stack([-axis[:, 1], axis[:, 0]], axis=1) / length[:, None]
+        wide = (np.abs(np.sum((p[:, 0] - p[:, 1]) * across, axis=1))
+                + np.abs(np.sum((p[:, 2] - p[:, 3]) * across, axis=1)))
+        return np.clip(wide / length / SQUARE_WIDTH_RATIO, 0.0, 1.0)
+
+
+def guessed_plane_visibility(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0,
+                             height: int = 0) -> dict[str, np.ndarray]:
+    """``plane_visibility`` for a pose model that guesses depth (MediaPipe): a plane counts
+    as shown only as far as BOTH the 3D facing and ``image_frontness`` show it. MediaPipe
+    compresses the depth it guesses, so its 3D facing turns the body towards the camera
+    (own rendered clips from 45 degrees: facing 0.85-0.87, i.e. ~30 degrees, giving the
+    frontal plane 0.6-0.7 visibility; image_frontness 0.70-0.73, cos 45 = 0.71)."""
+    W = float(width) if width > 0 and height > 0 else 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = facing(np.asarray(xyzv, np.float64), world, W)
+    g = image_frontness(xyzv, width, height)
+    g = np.where(np.isfinite(g), g, f)
+    lo, hi = np.fmin(f, g), np.fmax(f, g)
+    return {"frontal": plane_factor(lo),
+            "sagittal": plane_factor(np.sqrt(np.clip(1 - hi * hi, 0, 1)))}
+
+
 def limb_side(d: AngleDef) -> str:
     """"l"/"r" when every landmark of ``d`` lies on that side of the body (one limb and its
     root, e.g. knee flexion, hip flexion), else "" (trunk, both sides, e.g. pelvic drop)."""
@@ -104,7 +148,8 @@ def fault_visibility(names: Iterable[str], xyzv: np.ndarray, world: np.ndarray |
     """Per measure that needs it, (T,) 0..1: how far a single-camera pose model that guesses
     what it cannot see (MediaPipe) shows the measure well enough to judge a FAULT on it.
 
-    A planar measure (frontal, sagittal) gets ``plane_visibility`` of its plane. A measure of
+    A planar measure (frontal, sagittal) gets ``guessed_plane_visibility`` of its plane (the
+    3D facing and the image's widths must both show it: guessed depth is compressed). A measure of
     one side's limb (``limb_side``) also gets that side's occlusion factor: in a side view the
     far side's limbs are hidden behind the body, so there the factor is 1 - the sagittal
     plane's visibility (0 side-on within ~18 degrees, 1 again from ~45 degrees off); the near
@@ -113,9 +158,9 @@ def fault_visibility(names: Iterable[str], xyzv: np.ndarray, world: np.ndarray |
     defs = [ANGLES[n] for n in dict.fromkeys(names)]
     if not defs:
         return {}
-    pv = plane_visibility(xyzv, world, width, height)
+    pv = guessed_plane_visibility(xyzv, world, width, height)
     near = near_side(xyzv, world)
-    hidden = 1.0 - pv["sagittal"]
+    hidden = 1.0 - plane_visibility(xyzv, world, width, height)["sagittal"]
     far = {"l": np.where(near < 0, hidden, 1.0), "r": np.where(near > 0, hidden, 1.0)}
     out: dict[str, np.ndarray] = {}
     for d in defs:
