@@ -30,7 +30,8 @@ TARGET_KEYS = ("target", "reps", "hold_s")
 #: Backends whose depth is measured (depth cameras) or known (the virtual patient's exact 3D
 #: points), not guessed from one image: their faults are judged from any view. For the others
 #: (MediaPipe) a planar fault measure is judged only while the camera shows its plane: its
-#: confidence x ``plane_visibility`` must reach MIN_CONFIDENCE (the view within ~40 degrees),
+#: confidence x ``guessed_plane_visibility`` (the less square of the guessed 3D facing and the
+#: image's shoulder/hip widths) must reach MIN_CONFIDENCE (the view within ~40 degrees),
 #: and a measure of one side's limb is not judged while a side view hides that side
 #: (``views.fault_visibility``).
 DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthetic")
