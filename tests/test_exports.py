@@ -18,6 +18,8 @@ from game.sessions.store import encode_chunk, open_store
 from game.sessions.synthetic import record_synthetic_session, synthetic_frame, utc
 from tracking.series import PoseSeries
 
+from session_helpers import record_unit_session
+
 
 @pytest.fixture()
 def store(tmp_path, monkeypatch):
@@ -174,26 +176,14 @@ def test_whole_minutes_keep_the_days_total() -> None:
     assert whole_minutes({"97110": 20.0, "97530": 10.5}) == {"97110": 20, "97530": 10}
 
 
-def _unit_session(store, when, unit: str | None, measure: str = "", reached=(150.0, 170.0),
-                  target: float = 80.0) -> str:
-    """A side bend session whose repetitions carry the engine's unit (None: an old session)."""
-    sid = f"S{when:%Y%m%d%H%M}-{len(store.list_sessions())}"
-    store.begin_session(sid, "P3", None, "shore", "test", started_at=when.timestamp(), utc_offset_min=0)
-    details = {} if unit is None else {"unit": unit, "measure": measure}
-    reps = [RepRecord(sid, "side_bend_stretch", 0, k, 20_000.0 * k, 20_000.0 * k + 16_000, v, target, 0.8,
-                      15.0, 100.0, details=dict(details)) for k, v in enumerate(reached)]
-    store.write_batch(sid, [], (), [SetRecord(sid, "side_bend_stretch", 0, "", 2, 0.0, 40_000.0)], reps, [])
-    store.finish_session(sid, {}, ended_at=when.timestamp() + 40)
-    return sid
-
-
 def test_units_follow_each_repetition(store) -> None:
     """Side-on the side bend is counted by the raised wrist's height (percent of torso
     length): CSV rows and FHIR quantities say so; old sessions without a unit stay degrees."""
     from fhir.resources.R4B.bundle import Bundle
-    old = _unit_session(store, utc(2026, 11, 2), None, reached=(18.0, 21.0), target=20.0)
-    deg = _unit_session(store, utc(2026, 11, 3), "deg", "trunk_lateral_lean", reached=(19.0, 22.0), target=20.0)
-    pct = _unit_session(store, utc(2026, 11, 4), "pct", "wrist_height")
+    old = record_unit_session(store, utc(2026, 11, 2), "P3", None, reached=(18.0, 21.0), target=20.0)
+    deg = record_unit_session(store, utc(2026, 11, 3), "P3", "deg", "trunk_lateral_lean",
+                              reached=(19.0, 22.0), target=20.0)
+    pct = record_unit_session(store, utc(2026, 11, 4), "P3", "pct", "wrist_height")
     rows = list(csv.DictReader(io.StringIO(reps_csv(store, "P3"))))
     assert [(r["session_id"], r["unit"], r["measure"]) for r in rows] == [
         (old, "deg", ""), (old, "deg", ""), (deg, "deg", "trunk_lateral_lean"), (deg, "deg", "trunk_lateral_lean"),

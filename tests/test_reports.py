@@ -19,6 +19,8 @@ from game.reports.svg_plots import nice_ticks
 from game.sessions.store import open_store
 from game.sessions.synthetic import record_synthetic_session, utc
 
+from session_helpers import record_unit_session
+
 DAYS = [0, 2, 4, 7, 9, 14, 16, 21]  # days after Mon 2 Nov 2026 with a session
 
 
@@ -118,21 +120,10 @@ def test_report_labels_each_unit(tmp_path, monkeypatch) -> None:
     summaries, charts and wording say percent; old sessions without a unit stay degrees, and
     sessions counted by different measures are not compared or drawn on one axis."""
     from game.reports.stats import exercise_info, met_target, rep_unit
-    from game.sessions.models import RepRecord, SetRecord
     monkeypatch.setenv("PHYSIOQUEST_DATA_DIR", str(tmp_path / "data"))
     store = open_store(str(tmp_path / "data" / "pq.sqlite3"))
-    ids = []
-    for k, (unit, measure, reached, target) in enumerate([(None, "", (18.0, 21.0), 20.0),
-                                                          ("pct", "wrist_height", (150.0, 170.0), 80.0)]):
-        when = utc(2026, 11, 2 + k, 17)
-        sid = f"S{k}"
-        store.begin_session(sid, "P9", None, "shore", "test", started_at=when.timestamp(), utc_offset_min=0)
-        details = {} if unit is None else {"unit": unit, "measure": measure}
-        reps = [RepRecord(sid, "side_bend_stretch", 0, j, 20_000.0 * j, 20_000.0 * j + 16_000, v, target, 0.8,
-                          15.0, 100.0, details=dict(details)) for j, v in enumerate(reached)]
-        store.write_batch(sid, [], (), [SetRecord(sid, "side_bend_stretch", 0, "", 2, 0.0, 40_000.0)], reps, [])
-        store.finish_session(sid, {}, ended_at=when.timestamp() + 40)
-        ids.append(sid)
+    ids = [record_unit_session(store, utc(2026, 11, 2, 17), "P9", None, reached=(18.0, 21.0), target=20.0),
+           record_unit_session(store, utc(2026, 11, 3, 17), "P9", "pct", "wrist_height")]
     s0, s1 = (summarise(store, store.get_session(i)).exercises[0] for i in ids)
     assert (s0.unit, s0.best_deg) == ("deg", 21.0) and (s1.unit, s1.measure, s1.best_deg) == ("pct", "wrist_height", 170.0)
     r1 = store.reps(ids[1])[0]
