@@ -62,9 +62,21 @@ def decide_views(f: np.ndarray, start: str | None = None) -> list[str]:
 def auto_views(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0, height: int = 0,
                start: str | None = None) -> list[str]:
     """``decide_views`` on a series' arrays (what ``view="auto"`` uses)."""
+    return decide_views(_facing(xyzv, world, width, height), start)
+
+
+def _facing(xyzv: np.ndarray, world: np.ndarray | None, width: int, height: int) -> np.ndarray:
+    """``facing`` of a series' arrays (image scaled by its size when given)."""
     W = float(width) if width > 0 and height > 0 else 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        return decide_views(facing(np.asarray(xyzv, np.float64), world, W), start)
+        return facing(np.asarray(xyzv, np.float64), world, W)
+
+
+def _plane_factors(frontal: np.ndarray, side_on: np.ndarray) -> dict[str, np.ndarray]:
+    """Per plane, ``plane_factor`` of how squarely it is shown: the frontal plane from a
+    facing (1 front-on), the sagittal one from the facing's complement (``side_on``: a facing)."""
+    return {"frontal": plane_factor(frontal),
+            "sagittal": plane_factor(np.sqrt(np.clip(1 - side_on * side_on, 0, 1)))}
 
 
 def near_side(xyzv: np.ndarray, world: np.ndarray | None) -> np.ndarray:
@@ -85,11 +97,8 @@ def plane_visibility(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0,
                      height: int = 0) -> dict[str, np.ndarray]:
     """(T,) 0..1 per plane ("frontal", "sagittal"): how squarely the camera shows it (the
     image view factor; 1 within ~18 degrees, 0 beyond ~45). Other planes: 1."""
-    W = float(width) if width > 0 and height > 0 else 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        f = facing(np.asarray(xyzv, np.float64), world, W)
-    return {"frontal": plane_factor(f),
-            "sagittal": plane_factor(np.sqrt(np.clip(1 - f * f, 0, 1)))}
+    f = _facing(xyzv, world, width, height)
+    return _plane_factors(f, f)
 
 
 #: The shoulder and hip lines' image width across the torso (summed) over the torso's image
@@ -120,20 +129,18 @@ def image_frontness(xyzv: np.ndarray, width: int = 0, height: int = 0) -> np.nda
 
 
 def guessed_plane_visibility(xyzv: np.ndarray, world: np.ndarray | None, width: int = 0,
-                             height: int = 0) -> dict[str, np.ndarray]:
+                             height: int = 0, facings: np.ndarray | None = None
+                             ) -> dict[str, np.ndarray]:
     """``plane_visibility`` for a pose model that guesses depth (MediaPipe): a plane counts
     as shown only as far as BOTH the 3D facing and ``image_frontness`` show it. MediaPipe
     compresses the depth it guesses, so its 3D facing turns the body towards the camera
     (own rendered clips from 45 degrees: facing 0.85-0.87, i.e. ~30 degrees, giving the
-    frontal plane 0.6-0.7 visibility; image_frontness 0.70-0.73, cos 45 = 0.71)."""
-    W = float(width) if width > 0 and height > 0 else 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        f = facing(np.asarray(xyzv, np.float64), world, W)
+    frontal plane 0.6-0.7 visibility; image_frontness 0.70-0.73, cos 45 = 0.71).
+    ``facings``: the series' 3D ``facing`` when already computed."""
+    f = _facing(xyzv, world, width, height) if facings is None else facings
     g = image_frontness(xyzv, width, height)
     g = np.where(np.isfinite(g), g, f)
-    lo, hi = np.fmin(f, g), np.fmax(f, g)
-    return {"frontal": plane_factor(lo),
-            "sagittal": plane_factor(np.sqrt(np.clip(1 - hi * hi, 0, 1)))}
+    return _plane_factors(np.fmin(f, g), np.fmax(f, g))
 
 
 def limb_side(d: AngleDef) -> str:
@@ -158,9 +165,10 @@ def fault_visibility(names: Iterable[str], xyzv: np.ndarray, world: np.ndarray |
     defs = [ANGLES[n] for n in dict.fromkeys(names)]
     if not defs:
         return {}
-    pv = guessed_plane_visibility(xyzv, world, width, height)
+    f = _facing(xyzv, world, width, height)
+    pv = guessed_plane_visibility(xyzv, world, width, height, f)
     near = near_side(xyzv, world)
-    hidden = 1.0 - plane_visibility(xyzv, world, width, height)["sagittal"]
+    hidden = 1.0 - _plane_factors(f, f)["sagittal"]
     far = {"l": np.where(near < 0, hidden, 1.0), "r": np.where(near > 0, hidden, 1.0)}
     out: dict[str, np.ndarray] = {}
     for d in defs:

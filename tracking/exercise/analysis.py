@@ -16,7 +16,7 @@ import numpy as np
 from tracking.exercise.events import Event, RepAbandoned, RepResult
 from tracking.exercise.holds import HoldTimer
 from tracking.exercise.library import get_spec
-from tracking.exercise.reps import GUESSED_SMOOTH_S, clean, smooth_causal, untangent
+from tracking.exercise.reps import GUESSED_SMOOTH_S, clean, smooth_causal, tangent, untangent
 from tracking.exercise.scoring import score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
 from tracking.exercise.tracker import MIN_CONFIDENCE, ExerciseTracker
@@ -178,8 +178,7 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
             continue
         vals = np.stack([r[n].value_deg for n in ch.names])
         if tr.counts_tangent:  # the tracker counts 100 * tan of the angle (spec ``tangent``)
-            with np.errstate(invalid="ignore"):
-                vals = np.where(np.abs(vals) < 85.0, 100.0 * np.tan(np.radians(vals)), np.nan)
+            vals = np.vectorize(tangent, otypes=[float])(vals)
         confs = np.stack([r[n].confidence for n in ch.names])
         ok = np.isfinite(vals) & (confs >= MIN_CONFIDENCE) & ~switch
         if len(ch.names) == 2 and not ch.either:  # side-on: the near side only (far one hidden)

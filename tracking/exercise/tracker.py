@@ -37,7 +37,6 @@ TARGET_KEYS = ("target", "reps", "hold_s")
 DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthetic")
 
 
-
 @dataclass
 class _Channel:
     """One independently counted side (or both sides together for bilateral movements)."""
