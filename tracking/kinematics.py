@@ -287,9 +287,8 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         if g.is2d:
             v = np.full(P.shape[0], np.nan)
         else:
-            def flat(x: np.ndarray) -> np.ndarray:
-                return x - _dot(x, g.G)[..., None] * g.G
-            sh, hp = flat(P[:, pts[0]] - P[:, pts[1]]), flat(P[:, pts[2]] - P[:, pts[3]])
+            sh = _project(P[:, pts[0]] - P[:, pts[1]], g.G)  # both lines seen from above
+            hp = _project(P[:, pts[2]] - P[:, pts[3]], g.G)
             v = np.degrees(np.arctan2(_dot(np.cross(hp, sh), g.G), _dot(hp, sh)))
     elif k == "stance_width_leg":  # H1c: ankles' side-to-side distance in leg lengths
         la, ra, lh, lk, rh, rk = pts
