@@ -120,3 +120,36 @@ def praise_for_score(score: float) -> str:
     if score >= 50:
         return "Good"
     return "Keep going"
+
+
+@dataclass
+class ViewHintTimer:
+    """The camera-placement hint (``tracking.exercise.placement.view_hint``), at most once per
+    set: shown when the view has been wrong ``delay_s`` in a row, for ``show_s`` or until the
+    view is fine again; never while the view is fine. One timer per set (kept over a pause)."""
+
+    delay_s: float = 3.0
+    show_s: float = 4.0
+    _since: float | None = None
+    _shown_at: float | None = None
+    _text: str = ""
+
+    @property
+    def fired(self) -> bool:
+        return self._shown_at is not None
+
+    def update(self, t_s: float, hint: str | None) -> CueDecision:
+        """Advance to ``t_s`` with the hint for this frame (None: the view is fine)."""
+        if self._shown_at is not None:
+            if not hint:  # the patient turned: done for this set
+                self._shown_at = -1e9
+            on = t_s - self._shown_at < self.show_s
+            return CueDecision("camera_view", self._text, False) if on else CueDecision()
+        if not hint:
+            self._since = None
+            return CueDecision()
+        self._since = t_s if self._since is None else self._since
+        if t_s - self._since < self.delay_s:
+            return CueDecision()
+        self._shown_at, self._text = t_s, hint
+        return CueDecision("camera_view", hint, True)

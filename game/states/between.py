@@ -8,6 +8,8 @@ from game.hud import EMPTY_STAR, STAR, Screen
 from game.input import Activity, FeedSample
 from game.progression import LevelState, SessionOutcome, advance, rule_text
 from game.states.base import State
+from tracking.exercise.library import get_spec
+from tracking.exercise.placement import placement_advice
 
 
 class SetSummary(State):
@@ -56,10 +58,12 @@ class Rest(State):
         item = app.plan.items[slot.item_index]
         side = f", {slot.side} side" if slot.side else ""
         self.next_text = f"Next: {item.name}, set {slot.set_no} of {item.sets}{side}"
-        self.screen = Screen(app, app.ui, "Rest", [self.next_text,
-                                                   "Press Enter when you are ready."],
-                             height=1.0, y=0.4)
-        self.count = app.ui.text(self.screen.root, "", 0.24, (0.0, 0.0),
+        self.advice = placement_advice(get_spec(item.exercise_id), slot.side)
+        lines = [self.next_text, self.advice, "Press Enter when you are ready."]
+        more = 0.25 if self.advice else 0.0  # one more line: the countdown moves down
+        self.screen = Screen(app, app.ui, "Rest", [ln for ln in lines if ln],
+                             height=1.0 + more, y=0.4 - more / 2)
+        self.count = app.ui.text(self.screen.root, "", 0.24, (0.0, -more),
                                  colour=app.ui.palette.accent)
         app.act(Activity("stand"))
 

@@ -2,12 +2,12 @@
 the avatar, the scene and the session log."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from game.bridge import (AngleReading, Bridge, FaultsSeen, HoldCompleted, HoldProgress,
                          PersonFound, PersonLost, RepCompleted, make_tracker)
-from game.feedback import praise_for_score
+from game.feedback import CueDecision, ViewHintTimer, praise_for_score
 from game.input import Activity, FeedSample
 from game.progression import targets_for_level
 from game.states.base import State
@@ -39,6 +39,8 @@ class SetRun:
     bridge: Bridge
     log: SetLog
     targets: dict[str, float]
+    #: the camera-placement hint, once per set (``tracking.exercise.placement``)
+    view_timer: ViewHintTimer = field(default_factory=ViewHintTimer)
 
     @property
     def target_deg(self) -> float:
@@ -98,12 +100,16 @@ class Exercise(State):
         app.hud.set_hold(None, None)
         app.avatar_visible(True)
         self.faults: tuple[str, ...] = ()
+        self.view_cue = CueDecision()
         app.act(Activity("exercise", run.item.exercise_id, side=run.side))
 
     def update(self, t_s: float, dt: float, sample: FeedSample) -> None:
         super().update(t_s, dt, sample)
         app, run = self.app, self.app.set_run
-        for ev in run.bridge.step(sample.frame, t_s):
+        events = run.bridge.step(sample.frame, t_s)
+        if sample.frame is not None:
+            self.view_cue = run.view_timer.update(t_s, view_hint_now(run, sample.frame))
+        for ev in events:
             self.handle(ev, t_s)
             if app.flow.state != "Exercise":
                 return
@@ -124,6 +130,9 @@ class Exercise(State):
         elif isinstance(ev, FaultsSeen):
             measure = {r.name: r.angle for r in run.bridge.tracker.spec.faults}
             self.faults = tuple(measure.get(f.fault, f.fault) for f in ev.faults)
+            if self.view_cue.cue:  # the camera is placed wrong: that cue first, briefly
+                self.show_view_cue(t_s)
+                return
             d = app.cues.update(t_s, list(ev.faults))
             app.hud.set_cue(d.cue)
             if d.started and d.cue:
@@ -168,5 +177,29 @@ class Exercise(State):
         elif isinstance(ev, PersonFound):
             pass
 
+    def show_view_cue(self, t_s: float) -> None:
+        app, d = self.app, self.view_cue
+        app.hud.set_cue(d.cue)
+        if d.started:
+            app.sounds.play("warning")
+            app.log.view_hints.append(d.cue or "")
+            if app.recording is not None:
+                app.recording.event("ViewHint", {"view": app.set_run.bridge.tracker.engine.view_now,
+                                                 "cue": d.cue, "t_s": round(t_s, 2)})
+
     def exit(self) -> None:
         self.app.hud.set_visible(False)
+
+
+def view_hint_now(run: SetRun, frame: Any) -> str | None:
+    """The placement hint for the view the engine decided at this frame (None: fine)."""
+    from tracking.exercise.placement import view_hint
+    from tracking.views import near_side
+    tracker = run.bridge.tracker
+    view = getattr(getattr(tracker, "engine", None), "view_now", None)
+    near = None
+    if view == "side":
+        world = None if frame.world is None else frame.world[None]
+        n = float(near_side(frame.xyzv[None], world)[0])
+        near = "left" if n > 0 else "right" if n < 0 else None
+    return view_hint(tracker.spec, view, run.side, near)

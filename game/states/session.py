@@ -113,6 +113,7 @@ class SessionLog:
     pauses: list[str] = field(default_factory=list)  #: why each pause began
     calibration: dict[str, float] = field(default_factory=dict)
     cues: list[str] = field(default_factory=list)  #: cues shown, in order
+    view_hints: list[str] = field(default_factory=list)  #: camera-placement hints shown
     level_changes: list[str] = field(default_factory=list)
     stopped_early: bool = False
     session_id: str | None = None  #: the store's id when the session was recorded
@@ -141,6 +142,8 @@ class SessionLog:
             lines.append(f"  pauses: {len(self.pauses)} ({', '.join(self.pauses)})")
         if self.cues:
             lines.append(f"  form cues: {', '.join(dict.fromkeys(self.cues))}")
+        if self.view_hints:
+            lines.append(f"  camera: {', '.join(dict.fromkeys(self.view_hints))}")
         lines.extend(f"  {c}" for c in self.level_changes)
         if self.stopped_early:
             lines.append("  stopped early (time limit)")
@@ -154,6 +157,7 @@ class SessionLog:
             "pain_before": self.pain_before,
             "pain_after": self.pain_after, "states": self.states, "scenes": self.scenes,
             "pauses": self.pauses, "calibration": self.calibration, "cues": self.cues,
+            "view_hints": self.view_hints,
             "stopped_early": self.stopped_early, "level_changes": self.level_changes,
             "sets": [{"exercise": s.exercise_id, "set": s.set_no, "side": s.side,
                       "target_reps": s.target_reps,

@@ -219,11 +219,14 @@ class Calibration(State):
         self.step_t = 0.0
         if self.step < len(self.steps):
             from tracking.exercise.library import get_spec
+            from tracking.exercise.placement import placement_advice
             ex = self.steps[self.step]
             spec = get_spec(ex)
             first = "left" if spec.sides == "both" else None
             self.screen.set_title(f"{spec.name}: once, slowly")
-            self.screen.set_lines([spec.description or "Move as far as is comfortable."])
+            advice = placement_advice(spec, first)
+            self.screen.set_lines([ln for ln in (advice, spec.description
+                                                 or "Move as far as is comfortable.") if ln])
             self.app.act(Activity("exercise", ex, side=first, fault_every=0, reps=1))
         else:
             ranges = self.cal.comfortable_range()

@@ -400,3 +400,8 @@ class ExerciseTracker:
     @property
     def rep_count(self) -> int:
         return len(self.reps)
+
+    @property
+    def view_now(self) -> str | None:
+        """The newest frame's view: auto-decided ("front"/"side"/"any"), else the view told."""
+        return self._view_now if self.view == "auto" else self.view
