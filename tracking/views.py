@@ -34,6 +34,20 @@ def facing(xyzv: np.ndarray, world: np.ndarray | None, width: float = 1.0) -> np
     return f
 
 
+#: Backends whose depth is measured (depth cameras) or known (the virtual patient's exact 3D
+#: points), not guessed from one image: the exercise tracker judges their faults from any
+#: view. For the others (MediaPipe) a planar fault measure is judged only while the camera
+#: shows its plane (``guessed_plane_visibility``: the less square of the guessed 3D facing and
+#: the image's shoulder/hip widths, within ~40 degrees), and a measure of one side's limb is
+#: not judged while a side view hides that side (``fault_visibility``).
+DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthetic")
+
+
+def guesses_depth(backend: str) -> bool:
+    """Does this backend guess depth from one image (e.g. MediaPipe), rather than measure it?"""
+    return backend not in DEPTH_BACKENDS
+
+
 #: Auto view hysteresis (cosines of the body's turn from the view): a front or side view is
 #: entered within 25 degrees of it and kept until the body turns more than 35 degrees away.
 VIEW_ENTER, VIEW_LEAVE = float(np.cos(np.radians(25.0))), float(np.cos(np.radians(35.0)))

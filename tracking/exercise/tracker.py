@@ -21,20 +21,12 @@ from tracking.exercise.reps import (MOVING, RELATIVE_SMOOTH_S, RepDetector, RepP
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.spec import ExerciseSpec
 from tracking.kinematics import angles_arrays, frame_angles
-from tracking.views import auto_views, fault_visibility, near_side
+from tracking.views import auto_views, fault_visibility, guesses_depth, near_side
 from tracking.series import PoseFrame, PoseSeries
 
 SIDE = {"l": "left", "r": "right"}
 MIN_CONFIDENCE = 0.3
 TARGET_KEYS = ("target", "reps", "hold_s")
-#: Backends whose depth is measured (depth cameras) or known (the virtual patient's exact 3D
-#: points), not guessed from one image: their faults are judged from any view. For the others
-#: (MediaPipe) a planar fault measure is judged only while the camera shows its plane: its
-#: confidence x ``guessed_plane_visibility`` (the less square of the guessed 3D facing and the
-#: image's shoulder/hip widths) must reach MIN_CONFIDENCE (the view within ~40 degrees),
-#: and a measure of one side's limb is not judged while a side view hides that side
-#: (``views.fault_visibility``).
-DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthetic")
 
 
 @dataclass
@@ -157,7 +149,7 @@ class ExerciseTracker:
             return
         self.primary_pending = False
         vp = self.spec.view_primary(view)
-        if vp is not None and (not vp.guessed_depth_only or backend not in DEPTH_BACKENDS):
+        if vp is not None and (not vp.guessed_depth_only or guesses_depth(backend)):
             spec, targets, width, height, told, side = self._init_args
             spec, targets = self._for_view(spec, targets, view)
             state = self._view_now
@@ -248,7 +240,7 @@ class ExerciseTracker:
     def reads_guessed_depth(self, view: str | None, backend: str) -> bool:
         """The primary is read from depth a one-camera pose model guessed: a planar measure
         from an oblique frame (view "any"), not from a depth camera or the virtual patient."""
-        return self._prim_planar and view == "any" and backend not in DEPTH_BACKENDS
+        return self._prim_planar and view == "any" and guesses_depth(backend)
 
     def step_values(self, t_s: float, vals: Mapping[str, tuple[float, float]]) -> list[Event]:
         """Feed one frame's measures ({name: (value, confidence)}); returns its events.
@@ -259,7 +251,7 @@ class ExerciseTracker:
 
     def _fault_visibility(self, xyzv, world, w: int, h: int, backend: str) -> dict | None:
         """Per gated fault measure, the (T,) factor on its confidence (None: no gating)."""
-        if not self._gated or backend in DEPTH_BACKENDS:
+        if not self._gated or not guesses_depth(backend):
             return None
         return fault_visibility(self._gated, xyzv, world, w, h)
 
