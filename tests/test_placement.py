@@ -211,6 +211,7 @@ def test_analyze_notes_a_side_on_side_bend_and_keeps_counts(view, tmp_path, monk
     from game.commands.score import score_series
     from tracking.virtual_patient.generate import generate
     series, truth = generate("side_bend_stretch", reps=3, view=view, noise=0.003, seed=1)
+    series = series.with_meta(backend="mediapipe-pose")  # as a video's analysis labels it
     monkeypatch.setattr(tracking.offline, "analyze_video", _fake_analyze(series))
     out = tmp_path / "r.json"
     assert main(["analyze", "clip.mp4", "--exercise", "side_bend_stretch",
@@ -227,3 +228,26 @@ def test_analyze_notes_a_side_on_side_bend_and_keeps_counts(view, tmp_path, monk
         assert sum(1 for ln in text.splitlines() if ln.startswith(line)) == 1
     else:
         assert data["notes"] == [] and "Filmed" not in text
+
+
+def test_score_notes_a_side_on_side_bend_from_a_webcam_but_not_from_a_depth_camera(
+        tmp_path, capsys) -> None:
+    """``physioquest score`` on a landmark file gives the same note as analyze for a pose
+    model that guesses depth; a depth camera's recording (here: the virtual patient's exact
+    points) is not flagged: its depth is measured, not guessed."""
+    from game.cli import main
+    from tracking.series_file import save_series
+    from tracking.virtual_patient.generate import generate
+    series, _ = generate("side_bend_stretch", reps=2, view="side", noise=0.003, seed=2)
+    for backend, flagged in (("mediapipe-pose", True), (series.meta.backend, False)):
+        path = tmp_path / f"{backend}.npz"
+        save_series(series.with_meta(backend=backend), path)
+        out = tmp_path / f"{backend}.json"
+        assert main(["score", str(path), "--exercise", "side_bend_stretch",
+                     "--json", str(out)]) == 0
+        text = capsys.readouterr().out
+        data = json.loads(out.read_text())
+        assert data["camera_view"]["seen"] == "side"
+        assert (data["camera_view"]["flagged"] == "range") is flagged  # counted from wrist height
+        assert (len(data["notes"]) == 1) is flagged
+        assert ("Filmed side-on" in text) is flagged

@@ -57,25 +57,6 @@ def save_landmarks(series: Any, out: str) -> None:
         raise InputError(out, f"cannot write the landmark file ({exc.strerror or exc})") from None
 
 
-def camera_notes(series: Any, exercise: str) -> tuple[dict[str, Any], list[str]]:
-    """The view the recording was mostly filmed from (the tracker's auto view over the
-    detected frames) and, when ``tracking.exercise.placement`` flags that view for this
-    exercise, its one-line note. Counts and scores are not touched."""
-    import numpy as np
-
-    from tracking.exercise.library import get_spec
-    from tracking.exercise.placement import dominant_view, view_check
-    from tracking.views import auto_views
-
-    spec = get_spec(exercise)
-    views = auto_views(series.xyzv, series.world, series.meta.width, series.meta.height)
-    seen, share = dominant_view(v for v, d in zip(views, np.asarray(series.detected)) if d)
-    check = view_check(spec, seen)
-    camera = {"seen": seen, "share": round(share, 3), "best": spec.view,
-              "flagged": check.reason if check else None}
-    return camera, [check.note] if check else []
-
-
 def run(args: argparse.Namespace) -> int:
     from tracking.backends.mediapipe_pose import quiet_native_stderr
     from tracking.errors import InputError
@@ -95,8 +76,6 @@ def run(args: argparse.Namespace) -> int:
 
         scores = score_series(series, args.exercise, args.video)
         data.update({k: v for k, v in scores.items() if k not in data})
-        if args.exercise != "auto":
-            data["camera_view"], data["notes"] = camera_notes(series, args.exercise)
     if args.landmarks:
         save_landmarks(series, args.landmarks)
     if args.json:
@@ -114,6 +93,4 @@ def run(args: argparse.Namespace) -> int:
         from game.commands.score import print_scores
 
         print_scores(data, out)
-        for note in data.get("notes", []):
-            print(note, file=out)
     return 0

@@ -27,7 +27,30 @@ def score_series(series: Any, exercise: str, source: str) -> dict[str, Any]:
 
     if len(series) == 0 or series.detection_rate == 0.0:
         raise InputError(source, "nobody was found in any frame: nothing to score")
-    return json.loads(analyze_series(series, exercise).to_json())
+    data = json.loads(analyze_series(series, exercise).to_json())
+    if exercise != "auto":
+        data["camera_view"], data["notes"] = camera_notes(series, exercise)
+    return data
+
+
+def camera_notes(series: Any, exercise: str) -> tuple[dict[str, Any], list[str]]:
+    """The view the recording was mostly filmed from (the tracker's auto view over the
+    detected frames) and, when ``tracking.exercise.placement`` flags that view for this
+    exercise, its one-line note. Counts and scores are not touched. The rules assume a pose
+    model that guesses depth (MediaPipe): a depth camera's recording gets no note."""
+    import numpy as np
+
+    from tracking.exercise.library import get_spec
+    from tracking.exercise.placement import dominant_view, view_check
+    from tracking.views import auto_views, guesses_depth
+
+    spec = get_spec(exercise)
+    views = auto_views(series.xyzv, series.world, series.meta.width, series.meta.height)
+    seen, share = dominant_view(v for v, d in zip(views, np.asarray(series.detected)) if d)
+    check = view_check(spec, seen) if guesses_depth(series.meta.backend) else None
+    camera = {"seen": seen, "share": round(share, 3), "best": spec.view,
+              "flagged": check.reason if check else None}
+    return camera, [check.note] if check else []
 
 
 def print_scores(data: dict[str, Any], out: TextIO) -> None:
@@ -44,6 +67,8 @@ def print_scores(data: dict[str, Any], out: TextIO) -> None:
         faults = ", ".join(sorted({f["name"] for f in r.get("faults", [])}))
         print(f"  rep {r['index']}{side}: {r['start_s']:.1f}-{r['end_s']:.1f} s{rom}{score}"
               + (f", faults: {faults}" if faults else ""), file=out)
+    for note in data.get("notes", []):
+        print(note, file=out)
 
 
 def run(args: argparse.Namespace) -> int:
