@@ -143,6 +143,13 @@ _DEFS: list[AngleDef] = [
     *_sided("hip_above_toes", "height_diff", "vertical", (L.LEFT_HIP, L.LEFT_FOOT_INDEX),
             "{side} hip above toes: height of the {side} hip above the {side} toes (foot "
             "index), percent of torso length (the body rises in a heel raise)", "pct"),
+    AngleDef("torso_height_image", "image_height", "vertical",
+             (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP), "",
+             "torso height in the image: height of the torso's centre (mean of both shoulders "
+             "and hips) above the image's centre row, percent of torso length; image only, and "
+             "only its change means anything: the body's rise seen by a camera that does not "
+             "move (front-view heel raises, counted relative to the patient's own rest)",
+             "pct", "torso_height_image"),
     *_sided("foot_pitch_image", "foot_pitch", "vertical", (L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
             "{side} foot pitch in the image: the heel raise angle (toe to heel above "
             "horizontal) read from the image alone, for side views (no depth used)"),

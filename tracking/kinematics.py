@@ -109,6 +109,8 @@ class _Geo:
         self.trunk_up = self.mid_sh - self.mid_hip
         self.lat = (P[:, L.LEFT_SHOULDER] - P[:, L.RIGHT_SHOULDER]) + (P[:, L.LEFT_HIP] - P[:, L.RIGHT_HIP])
         self.torso = np.linalg.norm(self.trunk_up, axis=-1)
+        #: the image's centre row (y up), set for the image geometry only (``image_height``)
+        self.centre_y: float | None = None
         if self.is2d:
             self.G = np.array([0.0, 1.0])
             self.fwd_body = self.fwd_h = forward2d
@@ -264,6 +266,9 @@ def _compute(d: AngleDef, g: _Geo) -> tuple[np.ndarray, np.ndarray]:
         uses_trunk = False
     elif k == "height_diff":
         v = 100.0 * _dot(P[:, pts[0]] - P[:, pts[1]], g.G) / g.torso
+    elif k == "image_height":  # H8a: points' mean height above the image's centre row
+        v = np.full(P.shape[0], np.nan) if g.centre_y is None else \
+            100.0 * (np.mean(P[:, list(pts), 1], axis=1) - g.centre_y) / g.torso
     elif k == "hip_height":
         ank = 0.5 * (P[:, pts[0]] + P[:, pts[1]])
         v = 100.0 * _dot(g.mid_hip - ank, g.G) / g.torso
@@ -434,6 +439,7 @@ def angles_arrays(xyzv: np.ndarray, world: np.ndarray | None, names: Iterable[st
                 s = np.sign(np.nan_to_num(nose[:, 0] - ears[:, 0]) + np.nan_to_num(toes[:, 0] - heels[:, 0]))
                 fwd = np.stack([np.where(s == 0, 1.0, s), np.zeros(len(s))], axis=1)
                 geos[src] = _Geo(pts, vis, TRUST[src], fwd)
+                geos[src].centre_y = -0.5 * H
             elif src == "image3d":
                 geos[src] = _Geo(_scaled(xyzv, (W, -H, -W)), vis, TRUST[src], None)
             else:
