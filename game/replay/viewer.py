@@ -40,7 +40,7 @@ class ReplayApp(ShowBase):
 
     def __init__(self, model: ReplayModel, *, offscreen: bool = False, size: tuple[int, int] = (1280, 720),
                  rescored: list[Any] | None = None) -> None:
-        from game.app import display_prc_lines, open_showbase
+        from game.panda_setup import display_prc_lines, open_showbase
         lines = [f"win-size {size[0]} {size[1]}", "window-title PhysioQuest replay", "sync-video false",
                  "audio-library-name null", *display_prc_lines(offscreen)]
         loadPrcFileData("physioquest-replay", "\n".join(lines))
@@ -85,7 +85,7 @@ class ReplayApp(ShowBase):
             self.scene.build()
         except (ImportError, KeyError):
             self.scene = None
-            from game.app import make_fallback_ground
+            from game.panda_setup import make_fallback_ground
             make_fallback_ground(self.render, self.camera)
 
     def _x(self, f: float) -> float:
