@@ -33,7 +33,7 @@ VIEW_PRIMARIES = [("seated_knee_extension", "front"), ("standing_straight_leg_ra
                   ("side_bend_stretch", "side")]
 #: depth noise (m, along the camera axes): a pose model guessing depth from one picture
 GUESSED_DEPTH = (0.003, 0.003, 0.06)
-PCT = ("ankle_height", "hip_above_toes", "wrist_height")
+PCT = ("ankle_height", "hip_above_toes", "wrist_height", "torso_height_image")
 
 
 
