@@ -105,6 +105,9 @@ _DEFS: list[AngleDef] = [
     *_sided("wrist_height", "height_diff", "vertical", (L.LEFT_WRIST, L.LEFT_SHOULDER),
             "{side} wrist height: height of the {side} wrist above the {side} shoulder, "
             "percent of torso length", "pct"),
+    *_sided("shoulder_drop", "height_diff", "vertical", (L.RIGHT_SHOULDER, L.LEFT_SHOULDER),
+            "{side} shoulder drop: height of the other shoulder above the {side} shoulder, percent "
+            "of torso length (side-on: the near shoulder drops in a bend towards the camera)", "pct"),
     *_sided("forearm_elevation", "elevation", "3d", (L.LEFT_ELBOW, L.LEFT_WRIST),
             "{side} forearm elevation: forearm (elbow to wrist) against horizontal, up positive"),
     *_sided("upper_arm_forward", "forward_component", "3d", (L.LEFT_SHOULDER, L.LEFT_ELBOW),

@@ -152,6 +152,8 @@ def score_repetition(series: PoseSeries, exercise: ExerciseSpec | str, side: str
     ``series.meta.backend``; read with its ``source``; a bilateral primary side-on from the
     near side; a planar primary read from guessed depth in an oblique frame averaged over
     ``GUESSED_SMOOTH_S``. ``RepResult.unit``/``measure`` say which (e.g. "pct", hip height).
+    A view primary's second cue (spec ``also``) is not used here: the view primary is scored
+    (docs/exercises.md "A second cue").
     """
     spec = get_spec(exercise) if isinstance(exercise, str) else exercise
     if side is not None and side not in {c.side for c in ExerciseTracker(spec, targets).channels}:

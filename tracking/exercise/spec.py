@@ -24,6 +24,26 @@ FAULT_SIDES = ("same", "opposite", "none")
 
 
 @dataclass(frozen=True)
+class SecondCue:
+    """A view primary's second cue (``[side_primary.also]``): another measure counted beside the
+    view primary; its repetitions add to the count only where the primary's do not (the rule:
+    tracking/exercise/second_cue.py, docs/exercises.md "A second cue")."""
+
+    angle: str  #: a full measure name, or a sided base name with ``sides = "near"``
+    start: float
+    target: float
+    min_range: float
+    tolerance: float = 10.0
+    relative: bool = False
+    #: "near": the sided measure of the side nearer a side camera, frame by frame; "" unsided
+    sides: str = ""
+
+    @property
+    def span(self) -> float:
+        return abs(self.target - self.start)
+
+
+@dataclass(frozen=True)
 class PrimaryAngle:
     """The measure that defines a repetition: from ``start`` towards ``target``."""
 
@@ -52,6 +72,8 @@ class PrimaryAngle:
     #: a swing (by cos^2 of the tilt) while the tangent moves by the same amount from any rest.
     #: The spec's numbers stay in degrees; reported peaks are converted back (docs/exercises.md)
     tangent: bool = False
+    #: view primaries only: a second cue counted beside this measure (``[side_primary.also]``)
+    also: SecondCue | None = None
 
     @property
     def direction(self) -> str:
@@ -135,7 +157,8 @@ class ExerciseSpec:
 _TOP = {"id", "name", "category", "position", "view", "sides", "primary", "tempo", "hold_s",
         "reps", "scene", "description", "cues", "faults", "front_primary", "side_primary"}
 _PRIMARY = {"angle", "start", "target", "min_range", "tolerance", "direction", "relative"}
-_VIEW_PRIMARY = _PRIMARY | {"sides", "source", "guessed_depth_only", "tangent"}
+_VIEW_PRIMARY = _PRIMARY | {"sides", "source", "guessed_depth_only", "tangent", "also"}
+_ALSO = {"angle", "start", "target", "min_range", "tolerance", "relative", "sides"}
 #: tables counted instead of [primary] from a view that does not show its plane
 VIEW_PRIMARIES = ("front_primary", "side_primary")
 _TEMPO = {"up_s", "down_s"}
@@ -251,12 +274,13 @@ def parse_spec(data: dict[str, Any], path: str = "<memory>") -> ExerciseSpec:
 def _view_primary(r: "_Reader", p: dict[str, Any], pre: str, sides: str) -> PrimaryAngle:
     """A [front_primary] / [side_primary] table: a [primary] table, plus ``sides = "either"``,
     ``source = "image3d"``, ``guessed_depth_only`` and ``tangent``."""
-    own = ("sides", "source", "guessed_depth_only", "tangent")
+    own = ("sides", "source", "guessed_depth_only", "tangent", "also")
     vp = _primary(r, {k: v for k, v in p.items() if k not in own}, pre, _VIEW_PRIMARY, p)
     vp = replace(vp, sides=r.choice(p, "sides", ("either",), pre + ".") if "sides" in p else "",
                  source=r.choice(p, "source", ("auto", "image3d"), pre + ".", "auto"),
                  guessed_depth_only=r.get(p, "guessed_depth_only", bool, pre + ".", False),
-                 tangent=r.get(p, "tangent", bool, pre + ".", False))
+                 tangent=r.get(p, "tangent", bool, pre + ".", False),
+                 also=_also(r, r.get(p, "also", dict, pre + "."), pre) if "also" in p else None)
     if vp.tangent:
         unit = ANGLES[vp.angle if vp.angle in ANGLES else SIDED[vp.angle][0]].unit
         if unit != "deg":
@@ -269,6 +293,23 @@ def _view_primary(r: "_Reader", p: dict[str, Any], pre: str, sides: str) -> Prim
         raise r.fail(pre + ".angle", f"{vp.angle!r} is not sided: sides = {sides!r} needs a sided "
                                      "measure (an unsided one needs sides = 'bilateral')")
     return vp
+
+
+def _also(r: "_Reader", a: dict[str, Any], pre: str) -> SecondCue:
+    """A view primary's ``also`` sub-table: a [primary] table's numbers, plus ``sides = "near"``
+    (only in [side_primary]) for a sided measure."""
+    pre = pre + ".also"
+    base = _primary(r, {k: v for k, v in a.items() if k != "sides"}, pre, _ALSO, a)
+    sides = r.choice(a, "sides", ("near",), pre + ".") if "sides" in a else ""
+    sided = base.angle in SIDED and base.angle not in ANGLES
+    if sides == "near" and not pre.startswith("side_primary"):
+        raise r.fail(pre + ".sides", "'near' needs a side camera: only in [side_primary]")
+    if sided and not sides:
+        raise r.fail(pre + ".sides", f"missing: {base.angle!r} is sided, say sides = 'near'")
+    if sides and not sided:
+        raise r.fail(pre + ".sides", f"'near' needs a sided measure, {base.angle!r} is not sided")
+    return SecondCue(base.angle, base.start, base.target, base.min_range, base.tolerance,
+                     base.relative, sides)
 
 
 def _primary(r: "_Reader", p: dict[str, Any], pre: str, allowed: set[str] = _PRIMARY,

@@ -19,6 +19,7 @@ from tracking.exercise.faults import FaultMonitor
 from tracking.exercise.reps import (MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams, tangent,
                                    untangent)
 from tracking.exercise.scoring import Goal, score_rep, summarize
+from tracking.exercise.second_cue import CLAIMED, SecondCueCounter
 from tracking.exercise.spec import ExerciseSpec
 from tracking.kinematics import angles_arrays, frame_angles
 from tracking.views import auto_views, fault_visibility, guesses_depth, near_side
@@ -107,9 +108,14 @@ class ExerciseTracker:
         self.unit = ANGLES[self._any_name(p.angle)].unit
         self.goal = Goal(p.start, target, self.unit, spec.tempo.total_s, self.hold_s)
         self.channels = [self._channel(side) for side in self._sides()]
+        #: a view primary's second cue (spec ``also``; tracking/exercise/second_cue.py)
+        self.second = None if p.also is None else SecondCueCounter.build(
+            p.also, self.hold_s, spec.tempo.total_s, spec.tempo.down_s, MIN_CONFIDENCE)
         self.names = tuple(sorted({n for c in self.channels for n in c.names}
-                                  | {m.angle for c in self.channels for m in c.monitors}))
+                                  | {m.angle for c in self.channels for m in c.monitors}
+                                  | set(self.second.names if self.second else ())))
         pos = {n: j for j, n in enumerate(self.names)}
+        self._also_idx = tuple(pos[n] for n in self.second.names) if self.second else ()
         self._prim_names = tuple(sorted({n for c in self.channels for n in c.names}))
         self._prim_source = p.source
         #: a planar primary read in 3D: from an oblique view with guessed depth it jitters
@@ -313,6 +319,13 @@ class ExerciseTracker:
                 events.append(HoldCompleted(t_s, ch.side, round(det.hold.elapsed_s, 2)))
             if out.completed:
                 events.extend(self._complete(t_s, ch))
+        if self.second is not None:
+            res = self.second.step(t_s, [(V[j][i], C[j][i]) for j in self._also_idx],
+                                   near[i] if near is not None else 0.0,
+                                   [c.detector.rep for c in self.channels if c.detector.rep],
+                                   [c.detector.confirmed for c in self.channels], len(self.reps) + 1)
+            if res is not None:
+                events.extend(self._record(t_s, res))
         if events:
             self.events.extend(events)
         return events
@@ -321,6 +334,8 @@ class ExerciseTracker:
         rep = ch.detector.last
         assert rep is not None
         hits = tuple(h for h in (m.hit() for m in ch.monitors) if h is not None)
+        if self.second is not None and self.second.claims(rep.start_s, rep.end_s, rep.peak_s):
+            return [RepAbandoned(t_s, ch.side, CLAIMED)]
         conf = rep.conf_sum / rep.conf_n if rep.conf_n else rep.peak_conf
         duration = rep.end_s - rep.start_s
         peak, start = rep.peak_value, rep.start_value
@@ -332,9 +347,13 @@ class ExerciseTracker:
         result = RepResult(len(self.reps) + 1, ch.side, rep.start_s, rep.end_s, rep.peak_s,
                            peak, abs(peak - start), conf, self.goal.target, rep.hold_s, hits,
                            score, reasons, self.unit, self.spec.primary.angle)
+        return self._record(t_s, result)
+
+    def _record(self, t_s: float, result: RepResult) -> list[Event]:
+        """Count a scored repetition: its RepCompleted and, at a set's end, SetCompleted."""
         self.reps.append(result)
-        events: list[Event] = [RepCompleted(t_s, ch.side, result)]
-        key = ch.side if self.spec.sides in ("both", "left", "right") else ""
+        events: list[Event] = [RepCompleted(t_s, result.side, result)]
+        key = result.side if self.spec.sides in ("both", "left", "right") else ""
         self._set_counts[key] = self._set_counts.get(key, 0) + 1
         per_set = self.reps_per_set * (2 if self.spec.sides == "alternating" else 1)
         done = self._set_counts[key] >= per_set
