@@ -205,3 +205,34 @@ def test_no_invented_bend_from_the_shoulder_in_other_side_on_exercises(exercise)
     res = analyze_series(s, SPEC)
     assert not [r for r in res.reps if r.measure == "shoulder_drop"]
     assert res.rep_count == analyze_series(s, without_also()).rep_count
+
+
+def test_summaries_never_average_the_two_cues_measures():
+    """The wrist's range (~200 pct of torso) and the shoulder's (~10) are counted and scored,
+    but a summary's ranges, symmetry and consistency come from the main measure only."""
+    s, truth = side_on("left", 1)
+    res = analyze_series(s, SPEC)
+    wrist = [r.rom_deg for r in res.reps if r.measure == "wrist_height"]
+    shoulder = [r.rom_deg for r in res.reps if r.measure == "shoulder_drop"]
+    assert len(wrist) == len(shoulder) == 2 and min(wrist) > 5 * max(shoulder)
+    total = res.to_dict()["session"]
+    from tracking.exercise.scoring import main_measure, summarize
+    summ = summarize(res.reps)
+    main = main_measure(res.reps)
+    rom = wrist if main == "wrist_height" else shoulder
+    assert summ["rep_count"] == 4
+    assert summ["measures"] == {n: 2 for n in dict.fromkeys(r.measure for r in res.reps)}
+    assert summ["rom_deg"]["min"] == pytest.approx(min(rom), abs=0.05)
+    assert summ["rom_deg"]["max"] == pytest.approx(max(rom), abs=0.05)
+    assert summ["consistency"]["score"] is None or summ["consistency"]["score"] > 50
+    one = summarize([r for r in res.reps if r.measure == "wrist_height"])
+    assert "measures" not in one
+    assert total["rom_deg"] == summ["rom_deg"] and total["measures"] == summ["measures"]
+
+
+def test_reports_judge_a_shoulder_repetition_by_its_own_rule():
+    from game.reports.stats import exercise_info
+    info = exercise_info("side_bend_stretch")
+    also = SPEC.side_primary.also
+    assert info.rule_for("shoulder_drop") == ("increase", also.tolerance)
+    assert info.rule_for("wrist_height") == ("increase", SPEC.side_primary.tolerance)

@@ -46,8 +46,9 @@ class ExerciseInfo:
     direction: str = "increase"  #: the primary angle increases or decreases towards the target
     tolerance_deg: float = 5.0
     angle: str = ""
-    #: view primaries: (measure, direction, tolerance) of the measures counted instead of
-    #: ``angle`` from some camera views (their repetitions say so in ``details["measure"]``)
+    #: view primaries and their second cues: (measure, direction, tolerance) of the measures
+    #: counted instead of ``angle`` from some camera views (their repetitions say so in
+    #: ``details["measure"]``)
     view_primaries: tuple[tuple[str, str, float], ...] = ()
 
     def rule_for(self, measure: str) -> tuple[str, float]:
@@ -66,8 +67,10 @@ def exercise_info(exercise_id: str) -> ExerciseInfo:
         spec = None
     if spec is None:
         return ExerciseInfo(exercise_id, exercise_id.replace("_", " ").capitalize())
-    views = tuple((vp.angle, vp.direction, float(vp.tolerance))
-                  for vp in (spec.front_primary, spec.side_primary) if vp is not None)
+    vps = [vp for vp in (spec.front_primary, spec.side_primary) if vp is not None]
+    views = tuple((vp.angle, vp.direction, float(vp.tolerance)) for vp in vps) + tuple(
+        (vp.also.angle, "increase" if vp.also.target > vp.also.start else "decrease",
+         float(vp.also.tolerance)) for vp in vps if vp.also is not None)
     return ExerciseInfo(spec.id, spec.name, spec.category, spec.primary.direction,
                         float(spec.primary.tolerance), spec.primary.angle, views)
 

@@ -80,6 +80,16 @@ def untangent(t: float) -> float:
     return math.degrees(math.atan(t / 100.0))
 
 
+def tangent_limits(start: float, target: float, min_range: float,
+                   tolerance: float) -> tuple[float, float, float, float]:
+    """A primary's start, target, minimum range and tolerance (degrees) as the detector of
+    its ``tangent`` sees them: the ranges measured from the start and back from the target."""
+    sgn = 1.0 if target > start else -1.0
+    start_t, target_t = tangent(start), tangent(target)
+    return (start_t, target_t, abs(tangent(start + sgn * min_range) - start_t),
+            abs(target_t - tangent(target - sgn * tolerance)))
+
+
 def despike3(prev: float, mid: float, nxt: float) -> float:
     """``mid`` unless it lies beyond both neighbours by more than SPIKE, else the median."""
     lo, hi = (prev, nxt) if prev <= nxt else (nxt, prev)

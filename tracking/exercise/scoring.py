@@ -96,22 +96,38 @@ def symmetry(reps: Sequence[RepResult]) -> dict[str, Any]:
             "ratio": int(round(100.0 * min(abs(lm), abs(rm)) / big)) if big > 0 else 100}
 
 
+def main_measure(reps: Sequence[RepResult]) -> str:
+    """The measure most of ``reps`` were counted by (a tie: the later repetition's, as the
+    reports' ``main_unit``)."""
+    names = [r.measure for r in reps]
+    return max(reversed(names), key=names.count) if names else ""
+
+
 def summarize(reps: Sequence[RepResult]) -> dict[str, Any]:
-    """Totals for a set or a session."""
+    """Totals for a set or a session. Ranges, peaks, symmetry and consistency are taken over
+    the repetitions of the main measure only (``main_measure``): a second cue's repetitions
+    (another measure, another unit) are counted and scored but never averaged with them;
+    ``measures`` says how many repetitions each measure counted when there is more than one."""
     faults: dict[str, int] = {}
     for r in reps:
         for f in r.faults:
             faults[f.name] = faults.get(f.name, 0) + 1
-    return {
+    main = main_measure(reps)
+    same = [r for r in reps if r.measure == main]
+    out = {
         "rep_count": len(reps),
         "by_side": {s: sum(1 for r in reps if r.side == s) for s in ("left", "right", "")
                     if any(r.side == s for r in reps)},
         "score": _stats([r.score for r in reps]),
-        "rom_deg": _stats([r.rom_deg for r in reps]),
-        "peak_deg": _stats([r.peak_deg for r in reps]),
+        "rom_deg": _stats([r.rom_deg for r in same]),
+        "peak_deg": _stats([r.peak_deg for r in same]),
         "duration_s": _stats([r.duration_s for r in reps]),
         "hold_s": _stats([r.hold_s for r in reps]),
         "faults": faults,
-        "symmetry": symmetry(reps),
-        "consistency": consistency(reps),
+        "symmetry": symmetry(same),
+        "consistency": consistency(same),
     }
+    names = [r.measure for r in reps]
+    if len(set(names)) > 1:
+        out["measures"] = {n: names.count(n) for n in dict.fromkeys(names)}
+    return out

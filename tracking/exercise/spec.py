@@ -5,10 +5,11 @@ The format is documented in docs/exercises.md ("Spec format"). A broken file rai
 """
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from tracking.angles import ANGLES, SIDED
 from tracking.errors import InputError
@@ -347,3 +348,21 @@ def load_spec(path: str | Path) -> ExerciseSpec:
     if path.suffix == ".toml" and path.stem != spec.id:
         raise InputError(path, f"id: {spec.id!r} must match the file name {path.stem!r}")
     return spec
+
+
+#: the keys of a patient's targets (a plan item's overrides of the spec)
+TARGET_KEYS = ("target", "reps", "hold_s")
+
+
+def check_targets(targets: Mapping[str, Any] | None) -> dict[str, float]:
+    """Validate a patient's targets mapping: {"target": deg, "reps": n, "hold_s": s}."""
+    out: dict[str, float] = {}
+    for k, v in (targets or {}).items():
+        if k not in TARGET_KEYS:
+            raise ValueError(f"unknown target {k!r} (known: {', '.join(TARGET_KEYS)})")
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ValueError(f"target {k!r} must be a number, got {v!r}")
+        out[k] = float(v)
+    return out

@@ -17,17 +17,16 @@ from tracking.exercise.events import (Event, FormFault, HoldCompleted, HoldProgr
                                       RepCompleted, RepResult, RepStarted, SetCompleted)
 from tracking.exercise.faults import FaultMonitor
 from tracking.exercise.reps import (MOVING, RELATIVE_SMOOTH_S, RepDetector, RepParams, tangent,
-                                   untangent)
+                                   tangent_limits, untangent)
 from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.second_cue import CLAIMED, SecondCueCounter
-from tracking.exercise.spec import ExerciseSpec
+from tracking.exercise.spec import ExerciseSpec, check_targets
 from tracking.kinematics import angles_arrays, frame_angles
 from tracking.views import auto_views, fault_visibility, guesses_depth, near_side
 from tracking.series import PoseFrame, PoseSeries
 
 SIDE = {"l": "left", "r": "right"}
 MIN_CONFIDENCE = 0.3
-TARGET_KEYS = ("target", "reps", "hold_s")
 
 
 @dataclass
@@ -39,20 +38,6 @@ class _Channel:
     detector: RepDetector
     monitors: list[FaultMonitor]
     either: bool = False  #: two names: count the one further from start (sides = "either")
-
-
-def check_targets(targets: Mapping[str, Any] | None) -> dict[str, float]:
-    """Validate a patient's targets mapping: {"target": deg, "reps": n, "hold_s": s}."""
-    out: dict[str, float] = {}
-    for k, v in (targets or {}).items():
-        if k not in TARGET_KEYS:
-            raise ValueError(f"unknown target {k!r} (known: {', '.join(TARGET_KEYS)})")
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v):
-            raise ValueError(f"target {k!r} must be a number, got {v!r}")
-        out[k] = float(v)
-    return out
 
 
 class ExerciseTracker:
@@ -94,12 +79,8 @@ class ExerciseTracker:
         #: counted through the tangent (spec ``tangent``): the detector sees 100 * tan of the
         #: measure, its numbers converted likewise; peaks are reported back in degrees
         self.counts_tangent = p.tangent
-        start_c, target_c = p.start, target
-        if self.counts_tangent:
-            sgn = 1.0 if target > p.start else -1.0
-            start_c, target_c = tangent(p.start), tangent(target)
-            min_range = abs(tangent(p.start + sgn * min_range) - start_c)
-            tol = abs(target_c - tangent(target - sgn * tol))
+        start_c, target_c, min_range, tol = (tangent_limits(p.start, target, min_range, tol)
+                                             if p.tangent else (p.start, target, min_range, tol))
         self.params = RepParams(start_c, target_c, min_range, tol, self.hold_s,
                                 min_confidence=MIN_CONFIDENCE, relative=p.relative,
                                 smooth_s=RELATIVE_SMOOTH_S if p.relative else 0.0)
