@@ -116,11 +116,11 @@ class PhysioQuestApp(ShowBase):
         if getattr(self.feed, "ended", False) and not self.done \
                 and self.flow.state not in ("SessionSummary", None):
             print(f"physioquest: input ended ({self.feed.status})", file=sys.stderr)
-            self.log.stopped_early = True
+            self.log.stop("input ended")
             self.flow.go("SessionSummary")
         if self.settings.duration_s is not None and self.t >= self.settings.duration_s \
                 and self.flow.state != "SessionSummary" and not self.done:
-            self.log.stopped_early = True
+            self.log.stop("time limit")
             self.flow.go("SessionSummary")
         return task.cont
 
@@ -276,7 +276,7 @@ class PhysioQuestApp(ShowBase):
     def userExit(self) -> None:  # noqa: N802 (ShowBase's name): the window was closed
         """Closing the window ends the session like Escape does: summary printed, recorded."""
         if self.flow.state not in ("SessionSummary", None) and not self.done:
-            self.log.stopped_early = True
+            self.log.stop("window closed")
             self.flow.go("SessionSummary")
         self.finish()
 

@@ -67,7 +67,7 @@ def test_duration_cuts_the_session_short_and_summary_on_stdout(tmp_path: Path) -
              "--exercise", "squat", "--palette", "colorblind", "--mode", "clinic", tmp=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.startswith("Session summary for")
-    assert "stopped early" in r.stdout
+    assert "stopped early (time limit)" in r.stdout
     # offscreen runs stay quiet: no Panda3D pipe listing or failed X11 probe on stderr
     assert "Known pipe types" not in r.stderr and "Could not open display" not in r.stderr, r.stderr
 
@@ -129,6 +129,7 @@ def test_video_file_plays_as_live_input(tmp_path: Path, shared_data) -> None:
     assert out["states"][:2] == ["PatientChoice", "CameraCheck"]
     assert out["states"][-1] == "SessionSummary"
     assert out["stopped_early"] and "input ended" in r.stderr
+    assert out["stop_reason"] == "input ended"
 
 
 @pytest.mark.skipif(bool(__import__("glob").glob("/dev/video*")), reason="this machine has a camera")

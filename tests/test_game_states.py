@@ -181,3 +181,4 @@ def test_closing_the_window_ends_the_session_with_a_summary() -> None:
             app.taskMgr.step()
         app.userExit()  # what ShowBase calls when the window is closed
         assert app.done and app.flow.state == "SessionSummary" and app.log.stopped_early
+        assert "  stopped early (window closed)" in app.log.summary_lines()

@@ -116,6 +116,8 @@ class SessionLog:
     view_hints: list[str] = field(default_factory=list)  #: camera-placement hints shown
     level_changes: list[str] = field(default_factory=list)
     stopped_early: bool = False
+    #: why it stopped early: "time limit", "input ended" or "window closed" ("" if it did not)
+    stop_reason: str = ""
     session_id: str | None = None  #: the store's id when the session was recorded
 
     def exercise_score(self, exercise_id: str) -> float:
@@ -126,6 +128,10 @@ class SessionLog:
     @property
     def total_reps(self) -> int:
         return sum(len(s.reps) for s in self.sets)
+
+    def stop(self, reason: str) -> None:
+        """The session ends before its plan is done (``reason`` in plain words)."""
+        self.stopped_early, self.stop_reason = True, reason
 
     def summary_lines(self) -> list[str]:
         """The session summary in plain words (screen and stdout)."""
@@ -146,7 +152,7 @@ class SessionLog:
             lines.append(f"  camera: {', '.join(dict.fromkeys(self.view_hints))}")
         lines.extend(f"  {c}" for c in self.level_changes)
         if self.stopped_early:
-            lines.append("  stopped early (time limit)")
+            lines.append(f"  stopped early ({self.stop_reason or 'before the plan was done'})")
         if self.session_id:
             lines.append(f"  recorded as session {self.session_id}")
         return lines
@@ -158,7 +164,8 @@ class SessionLog:
             "pain_after": self.pain_after, "states": self.states, "scenes": self.scenes,
             "pauses": self.pauses, "calibration": self.calibration, "cues": self.cues,
             "view_hints": self.view_hints,
-            "stopped_early": self.stopped_early, "level_changes": self.level_changes,
+            "stopped_early": self.stopped_early, "stop_reason": self.stop_reason,
+            "level_changes": self.level_changes,
             "sets": [{"exercise": s.exercise_id, "set": s.set_no, "side": s.side,
                       "target_reps": s.target_reps,
                       "reps": [{"score": r.score, "range_deg": r.range_deg, "stars": r.stars}
