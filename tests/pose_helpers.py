@@ -25,3 +25,26 @@ def raised_arm_seen(series: PoseSeries) -> PoseSeries:
         for lm in (w, e):
             xyzv[:, lm, 3] = np.where(up, np.maximum(xyzv[:, lm, 3], 0.6), xyzv[:, lm, 3])
     return PoseSeries(series.t_ms, xyzv, series.world, series.flags, series.meta)
+
+
+def rendered_and_tracked(exercise: str, size: tuple[int, int], **motion: object) -> PoseSeries:
+    """A short clip of the rendered patient (Panda3D, offscreen) tracked by real MediaPipe:
+    its filtered landmark series. ``motion``: ``exercise_motion``'s options (reps, view, fps,
+    rom_deg, tempo, lead_in_s...). Checks on the way that the clean analysis of the figure's
+    own joints counts the repetitions asked for and that the person is found in >= 95% of
+    the frames. Skips the test where Panda3D is missing."""
+    import pytest
+    pytest.importorskip("panda3d")
+    from panda3d.core import loadPrcFileData
+    loadPrcFileData("", "window-type offscreen\naudio-library-name null")
+    from scenes.patient.clip import clean_analysis, exercise_motion
+    from scenes.patient.source import RenderedPatientSource
+    from tracking.offline import analyze_video
+
+    m = exercise_motion(exercise, size=size, **motion)  # type: ignore[arg-type]
+    clean = clean_analysis(m)
+    assert clean is not None and clean["rep_count"] == motion.get("reps")
+    src = RenderedPatientSource(m.points, fps=m.fps, view=m.view, size=size)
+    run = analyze_video("rendered", show_progress=False, source_factory=lambda _: src)
+    assert run.raw.detection_rate >= 0.95
+    return run.series

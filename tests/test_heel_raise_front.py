@@ -24,6 +24,8 @@ from tracking.series import PoseSeries
 from tracking.virtual_patient.camera import Camera
 from tracking.virtual_patient.generate import default_camera, generate
 
+from pose_helpers import rendered_and_tracked
+
 HIPS = [int(L.LEFT_HIP), int(L.RIGHT_HIP)]
 TOES = [int(L.LEFT_FOOT_INDEX), int(L.RIGHT_FOOT_INDEX)]
 
@@ -123,21 +125,9 @@ def test_front_heel_raise_rendered_with_mediapipe() -> None:
     """End to end (figure rendered offscreen, real MediaPipe, filter, analysis; about 10 s):
     2 heel raises of 18 degrees filmed from the front at 640x360, 15 fps, counted exactly
     from the torso's rise, in auto view and told "front"."""
-    pytest.importorskip("panda3d")
-    from panda3d.core import loadPrcFileData
-    loadPrcFileData("", "window-type offscreen\naudio-library-name null")
-    from scenes.patient.clip import clean_analysis, exercise_motion
-    from scenes.patient.source import RenderedPatientSource
-    from tracking.offline import analyze_video
-
-    motion = exercise_motion("heel_raise", reps=2, rom_deg=18.0, view="front", size=(640, 360),
-                             fps=15.0, lead_in_s=1.0)
-    clean = clean_analysis(motion)
-    assert clean is not None and clean["rep_count"] == 2
-    src = RenderedPatientSource(motion.points, fps=15.0, view=motion.view, size=(640, 360))
-    run = analyze_video("rendered", show_progress=False, source_factory=lambda _: src)
-    assert run.raw.detection_rate >= 0.95
+    series = rendered_and_tracked("heel_raise", (640, 360), reps=2, rom_deg=18.0, view="front",
+                                  fps=15.0, lead_in_s=1.0)
     for told in (None, "front"):
-        result = analyze_series(run.series, "heel_raise", view=told)
+        result = analyze_series(series, "heel_raise", view=told)
         assert result.rep_count == 2, told
         assert all(r.measure == "torso_height_image" for r in result.reps)

@@ -22,6 +22,8 @@ from tracking.series import PoseSeries
 from tracking.virtual_patient.camera import Camera
 from tracking.virtual_patient.generate import generate
 
+from pose_helpers import rendered_and_tracked
+
 #: depth noise (m, along the camera's axes) of a pose model that guesses depth
 GUESSED_DEPTH = (0.003, 0.003, 0.02)
 #: landmarks above the hips: face, shoulders, arms, hands
@@ -163,21 +165,9 @@ def test_hip_abduction_side_on_rendered_with_mediapipe() -> None:
     2 repetitions of the left leg filmed side-on at 480x360, 15 fps, counted exactly from the
     shank's side tilt, in auto view and told "side". Counts only: MediaPipe's guessed depth
     read 23-24 degrees for a clean 26 on this clip (18-20 as an angle)."""
-    pytest.importorskip("panda3d")
-    from panda3d.core import loadPrcFileData
-    loadPrcFileData("", "window-type offscreen\naudio-library-name null")
-    from scenes.patient.clip import clean_analysis, exercise_motion
-    from scenes.patient.source import RenderedPatientSource
-    from tracking.offline import analyze_video
-
-    motion = exercise_motion("standing_hip_abduction", reps=2, view="side", size=(480, 360),
-                             fps=15.0, tempo=(1.5, 0.5, 1.5, 0.8), lead_in_s=1.0)
-    clean = clean_analysis(motion)
-    assert clean is not None and clean["rep_count"] == 2
-    src = RenderedPatientSource(motion.points, fps=15.0, view=motion.view, size=(480, 360))
-    run = analyze_video("rendered", show_progress=False, source_factory=lambda _: src)
-    assert run.raw.detection_rate >= 0.95
+    series = rendered_and_tracked("standing_hip_abduction", (480, 360), reps=2, view="side",
+                                  fps=15.0, tempo=(1.5, 0.5, 1.5, 0.8), lead_in_s=1.0)
     for told in (None, "side"):
-        result = analyze_series(run.series, "standing_hip_abduction", view=told)
+        result = analyze_series(series, "standing_hip_abduction", view=told)
         assert result.rep_count == 2, told
         assert all(r.measure == "shank_side_tilt" and r.unit == "deg" for r in result.reps)
