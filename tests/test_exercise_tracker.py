@@ -183,7 +183,7 @@ def test_streaming_equals_batch(exercise):
     spec = get_spec(exercise)
     batch = ExerciseTracker(spec, width=s.meta.width, height=s.meta.height).run_series(s)
     live = ExerciseTracker(spec, width=s.meta.width, height=s.meta.height)
-    streamed = [e for f in s for e in live.step(f)]
+    streamed = [e for f in s for e in live.step(f, s.meta.backend)]
     assert batch == streamed
     assert any(isinstance(e, RepStarted) for e in batch)
 

@@ -14,6 +14,8 @@ import numpy as np
 from tracking.angles import ANGLES, AngleDef
 from tracking.landmarks import Landmark as L
 
+#: the plane a camera view shows squarely (a planar measure in it is read from the image)
+SHOWN_PLANE = {"front": "frontal", "side": "sagittal"}
 #: landmark indices of the trunk: left shoulder, right shoulder, left hip, right hip
 TRUNK = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP))
 
@@ -46,6 +48,19 @@ DEPTH_BACKENDS = ("ui-prmd-kinect", "keraal-kinect", "virtual-patient", "synthet
 def guesses_depth(backend: str) -> bool:
     """Does this backend guess depth from one image (e.g. MediaPipe), rather than measure it?"""
     return backend not in DEPTH_BACKENDS
+
+
+def reads_guessed_depth(plane: str, view: str | None, source: str, backend: str) -> bool:
+    """Is a measure in ``plane`` read, in this view, from depth a one-camera pose model guessed
+    (not measured by a depth camera, not the virtual patient's exact points)? Any non-height
+    measure from an oblique frame (view "any"), and a planar one read in 3D because the front
+    or side view does not show its plane (a forward reach's shoulder flexion from the front;
+    ``source`` "auto": the view picks image or 3D). Such readings jitter by several degrees
+    from frame to frame (tracking/exercise/reps.py, ``guessed``)."""
+    if plane == "vertical" or not guesses_depth(backend):
+        return False
+    return view == "any" or (view in SHOWN_PLANE and source == "auto"
+                             and plane in SHOWN_PLANE.values() and SHOWN_PLANE[view] != plane)
 
 
 #: Auto view hysteresis (cosines of the body's turn from the view): a front or side view is

@@ -38,9 +38,10 @@ from typing import Iterable
 
 from tracking.angles import ANGLES, SIDED, AngleDef
 from tracking.exercise.spec import ExerciseSpec, PrimaryAngle
+from tracking.views import SHOWN_PLANE
 
 #: the plane a camera view shows squarely
-SHOWN = {"front": "frontal", "side": "sagittal"}
+SHOWN = SHOWN_PLANE
 #: planes read from any view (heights in the image; 3D measures from the pose model's depth)
 ANY_VIEW_PLANES = ("vertical", "3d")
 #: how a view is named in words (after "from" / "Filmed")

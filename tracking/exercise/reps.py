@@ -37,8 +37,9 @@ back up from an overshoot is not a repetition; likewise for 3 s after the other 
 repetition held this side back, this side's rest from before it (the standing leg's hip
 sags while the other leg is raised; its coming back is not a repetition).
 
-``guessed`` samples (the tracker sets it for a planar primary read in 3D from an oblique
-view, with depth guessed by a one-camera pose model such as MediaPipe) are likewise averaged
+``guessed`` samples (the tracker sets it for a primary read in 3D from an oblique view, or
+from a front or side view that does not show its plane, with depth guessed by a one-camera
+pose model such as MediaPipe: ``views.reads_guessed_depth``) are likewise averaged
 over GUESSED_SMOOTH_S: that depth jitters by several degrees from frame to frame (about 3 deg
 per frame for the trunk's lateral lean from 45 degrees on the virtual patient with MediaPipe-like
 depth noise), enough to cut a long hold into many "repetitions" at the 60% way-back rule. Their

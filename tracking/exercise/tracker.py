@@ -22,7 +22,8 @@ from tracking.exercise.scoring import Goal, score_rep, summarize
 from tracking.exercise.second_cue import CLAIMED, SecondCueCounter
 from tracking.exercise.spec import ExerciseSpec, check_targets
 from tracking.kinematics import angles_arrays, frame_angles
-from tracking.views import auto_views, fault_visibility, guesses_depth, near_side
+from tracking.views import (auto_views, fault_visibility, guesses_depth, near_side,
+                            reads_guessed_depth)
 from tracking.series import PoseFrame, PoseSeries
 
 SIDE = {"l": "left", "r": "right"}
@@ -99,8 +100,8 @@ class ExerciseTracker:
         self._also_idx = tuple(pos[n] for n in self.second.names) if self.second else ()
         self._prim_names = tuple(sorted({n for c in self.channels for n in c.names}))
         self._prim_source = p.source
-        #: a planar primary read in 3D: from an oblique view with guessed depth it jitters
-        self._prim_planar = ANGLES[self._any_name(p.angle)].plane != "vertical"
+        #: the primary's plane: where a view cannot show it, guessed depth is averaged
+        self._prim_plane = ANGLES[self._any_name(p.angle)].plane
         self._prim_idx = [tuple(pos[n] for n in c.names) for c in self.channels]
         self._mon_idx = [[pos[m.angle] for m in c.monitors] for c in self.channels]
         #: per channel, the other channels (one side at a time)
@@ -225,9 +226,9 @@ class ExerciseTracker:
                           [self.reads_guessed_depth(view, backend)])
 
     def reads_guessed_depth(self, view: str | None, backend: str) -> bool:
-        """The primary is read from depth a one-camera pose model guessed: a planar measure
-        from an oblique frame (view "any"), not from a depth camera or the virtual patient."""
-        return self._prim_planar and view == "any" and guesses_depth(backend)
+        """The primary is read from depth a one-camera pose model guessed in this view
+        (``views.reads_guessed_depth``): the detector then averages it."""
+        return reads_guessed_depth(self._prim_plane, view, self._prim_source, backend)
 
     def step_values(self, t_s: float, vals: Mapping[str, tuple[float, float]]) -> list[Event]:
         """Feed one frame's measures ({name: (value, confidence)}); returns its events.
