@@ -30,7 +30,8 @@ VIEW_PRIMARIES = [("seated_knee_extension", "front"), ("standing_straight_leg_ra
                   ("heel_raise", "front"), ("heel_raise", "side"), ("forward_reach", "side"),
                   ("standing_hip_abduction", "side"), ("seated_forward_reach", "side"),
                   ("seated_punches", "side"), ("seated_march", "side"),
-                  ("side_bend_stretch", "side")]
+                  ("side_bend_stretch", "side"), ("forward_reach", "front"),
+                  ("seated_forward_reach", "front")]
 #: depth noise (m, along the camera axes): a pose model guessing depth from one picture
 GUESSED_DEPTH = (0.003, 0.003, 0.06)
 PCT = ("ankle_height", "hip_above_toes", "wrist_height", "torso_height_image")
@@ -235,8 +236,9 @@ def test_score_repetition_relative_and_either():
 def test_view_primary_spec_checks():
     data = tomllib.loads(open(get_spec("forward_reach").path, "rb").read().decode())
     spec = parse_spec(data)
-    assert spec.side_primary.sides == "either" and spec.front_primary is None
+    assert spec.side_primary.sides == "either" and spec.front_primary.angle == "wrist_height"
     assert spec.view_primary("side") is spec.side_primary and spec.view_primary("any") is None
+    assert spec.view_primary("front") is spec.front_primary
 
     def bad(key, field, value, match):
         table = dict(data.get(key, data["primary"]), **{field: value})
