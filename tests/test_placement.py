@@ -11,8 +11,9 @@ import pytest
 
 from game.feedback import ViewHintTimer
 from tracking.exercise.library import get_spec, library
-from tracking.exercise.placement import (SHOWN, angle_def, counted_primary, dominant_view,
+from tracking.exercise.placement import (angle_def, counted_primary, dominant_view,
                                          one_sided, placement_advice, view_check, view_hint)
+from tracking.views import SHOWN_PLANE
 
 SPECS = sorted(library().values(), key=lambda s: s.id)
 OTHER = {"front": "side", "side": "front"}
@@ -41,13 +42,13 @@ def test_the_best_view_is_never_flagged_and_a_hiding_view_always_is(spec) -> Non
     other = OTHER[spec.view]
     plane = angle_def(spec.primary.angle).plane
     check = view_check(spec, other)
-    if plane == SHOWN[spec.view]:  # the primary's plane is the one the other view cannot show
+    if plane == SHOWN_PLANE[spec.view]:  # the primary's plane: the other view cannot show it
         assert check is not None and check.reason in ("hidden", "range")
         assert "towards the camera may be missed" in check.note
         assert check.cue.startswith("Turn") and len(check.cue) < 90
     if check is None:  # not flagged: the other view reads the counted measure
         counted = angle_def(counted_primary(spec, other).angle)
-        assert counted.plane in ("3d", "vertical") or SHOWN[other] == counted.plane
+        assert counted.plane in ("3d", "vertical") or SHOWN_PLANE[other] == counted.plane
         assert spec.sides != "alternating" or other != "side"
 
 

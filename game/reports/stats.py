@@ -69,8 +69,8 @@ def exercise_info(exercise_id: str) -> ExerciseInfo:
         return ExerciseInfo(exercise_id, exercise_id.replace("_", " ").capitalize())
     vps = [vp for vp in (spec.front_primary, spec.side_primary) if vp is not None]
     views = tuple((vp.angle, vp.direction, float(vp.tolerance)) for vp in vps) + tuple(
-        (vp.also.angle, "increase" if vp.also.target > vp.also.start else "decrease",
-         float(vp.also.tolerance)) for vp in vps if vp.also is not None)
+        (vp.also.angle, vp.also.direction, float(vp.also.tolerance))
+        for vp in vps if vp.also is not None)
     return ExerciseInfo(spec.id, spec.name, spec.category, spec.primary.direction,
                         float(spec.primary.tolerance), spec.primary.angle, views)
 

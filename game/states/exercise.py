@@ -108,7 +108,7 @@ class Exercise(State):
         app, run = self.app, self.app.set_run
         events = run.bridge.step(sample.frame, t_s)
         if sample.frame is not None:
-            self.view_cue = run.view_timer.update(t_s, view_hint_now(run, sample.frame))
+            self.view_cue = run.view_timer.update(t_s, view_hint_now(run))
         for ev in events:
             self.handle(ev, t_s)
             if app.flow.state != "Exercise":
@@ -191,15 +191,13 @@ class Exercise(State):
         self.app.hud.set_visible(False)
 
 
-def view_hint_now(run: SetRun, frame: Any) -> str | None:
-    """The placement hint for the view the engine decided at this frame (None: fine)."""
+def view_hint_now(run: SetRun) -> str | None:
+    """The placement hint for the view (and, side-on, the near side) the engine decided at
+    this frame (None: fine)."""
     from tracking.exercise.placement import view_hint
-    from tracking.views import near_side
     tracker = run.bridge.tracker
-    view = getattr(getattr(tracker, "engine", None), "view_now", None)
-    near = None
-    if view == "side":
-        world = None if frame.world is None else frame.world[None]
-        n = float(near_side(frame.xyzv[None], world)[0])
-        near = "left" if n > 0 else "right" if n < 0 else None
+    engine = getattr(tracker, "engine", None)
+    view = getattr(engine, "view_now", None)
+    n = getattr(engine, "near_now", 0.0) if view == "side" else 0.0
+    near = "left" if n > 0 else "right" if n < 0 else None
     return view_hint(tracker.spec, view, run.side, near)

@@ -6,8 +6,8 @@ and the angle table's planes (``tracking.angles``); no exercise is named here. T
 one ordinary camera whose pose model guesses depth (MediaPipe from a webcam or a video).
 
 - A camera view shows one plane squarely: "front" the frontal plane, "side" the sagittal
-  plane (``SHOWN``). Heights ("vertical") and 3D measures ("3d") are read from any view. An
-  oblique view ("any", as the tracker decides it) shows neither plane.
+  plane (``views.SHOWN_PLANE``). Heights ("vertical") and 3D measures ("3d") are read from
+  any view. An oblique view ("any", as the tracker decides it) shows neither plane.
 - **Advice** (``placement_advice``), before a set: view "front": "Face the camera." (seated:
   "Sit facing the camera."); "side": "Turn your left side to the camera." for a one-sided
   exercise whose working side is known (the working side nearest the camera: the side a
@@ -40,8 +40,6 @@ from tracking.angles import ANGLES, SIDED, AngleDef
 from tracking.exercise.spec import ExerciseSpec, PrimaryAngle
 from tracking.views import SHOWN_PLANE
 
-#: the plane a camera view shows squarely
-SHOWN = SHOWN_PLANE
 #: planes read from any view (heights in the image; 3D measures from the pose model's depth)
 ANY_VIEW_PLANES = ("vertical", "3d")
 #: how a view is named in words (after "from" / "Filmed")
@@ -67,7 +65,7 @@ def angle_def(name: str) -> AngleDef:
 
 def shows(view: str, plane: str) -> bool:
     """Does this view ("front", "side", "any") show a measure in ``plane``?"""
-    return plane in ANY_VIEW_PLANES or SHOWN.get(view) == plane
+    return plane in ANY_VIEW_PLANES or SHOWN_PLANE.get(view) == plane
 
 
 def counted_primary(spec: ExerciseSpec, view: str) -> PrimaryAngle:
@@ -121,7 +119,7 @@ def view_check(spec: ExerciseSpec, view_now: str | None, side: str | None = None
     is not known yet). ``side``: the set's working side; ``near``: the side nearer the camera
     ("left"/"right"), for a one-sided exercise filmed from the side. Rules: module docstring."""
     best = spec.view
-    if best not in SHOWN or view_now not in ("front", "side", "any"):
+    if best not in SHOWN_PLANE or view_now not in ("front", "side", "any"):
         return None
     prim = angle_def(spec.primary.angle)
     reason = ""
@@ -130,7 +128,7 @@ def view_check(spec: ExerciseSpec, view_now: str | None, side: str | None = None
         if view_now == "side" and s and near in ("left", "right") and near != s:
             reason = "wrong_side"
     elif view_now == "any":
-        if prim.plane in SHOWN.values():
+        if prim.plane in SHOWN_PLANE.values():
             reason = "oblique"
     else:
         counted = counted_primary(spec, view_now)

@@ -45,7 +45,7 @@ from tracking.angles import ANGLES, SIDED
 from tracking.exercise.events import RepResult
 from tracking.exercise.reps import RELATIVE_SMOOTH_S, OpenRep, RepDetector, RepParams
 from tracking.exercise.scoring import Goal, score_rep
-from tracking.exercise.spec import SecondCue
+from tracking.exercise.spec import PrimaryAngle
 
 #: why a primary repetition is not counted: the second cue counted that movement already
 CLAIMED = "counted already from the second cue"
@@ -59,7 +59,7 @@ def _inside(t: float, start: float, end: float) -> bool:
 class SecondCueCounter:
     """The second cue's detector and the bookkeeping of the rule above (one per tracker)."""
 
-    cue: SecondCue
+    cue: PrimaryAngle  #: the view primary's ``also`` table
     names: tuple[str, ...]  #: the measure, or (left, right) for ``sides = "near"``
     detector: RepDetector
     goal: Goal
@@ -75,7 +75,7 @@ class SecondCueCounter:
     _gate_until: float = float("-inf")
 
     @classmethod
-    def build(cls, cue: SecondCue, hold_s: float, expected_s: float, down_s: float,
+    def build(cls, cue: PrimaryAngle, hold_s: float, expected_s: float, down_s: float,
               min_confidence: float) -> "SecondCueCounter":
         names = SIDED[cue.angle] if cue.sides == "near" else (cue.angle,)
         params = RepParams(cue.start, cue.target, cue.min_range, cue.tolerance, hold_s,

@@ -25,26 +25,6 @@ FAULT_SIDES = ("same", "opposite", "none")
 
 
 @dataclass(frozen=True)
-class SecondCue:
-    """A view primary's second cue (``[side_primary.also]``): another measure counted beside the
-    view primary; its repetitions add to the count only where the primary's do not (the rule:
-    tracking/exercise/second_cue.py, docs/exercises.md "A second cue")."""
-
-    angle: str  #: a full measure name, or a sided base name with ``sides = "near"``
-    start: float
-    target: float
-    min_range: float
-    tolerance: float = 10.0
-    relative: bool = False
-    #: "near": the sided measure of the side nearer a side camera, frame by frame; "" unsided
-    sides: str = ""
-
-    @property
-    def span(self) -> float:
-        return abs(self.target - self.start)
-
-
-@dataclass(frozen=True)
 class PrimaryAngle:
     """The measure that defines a repetition: from ``start`` towards ``target``."""
 
@@ -57,7 +37,9 @@ class PrimaryAngle:
     #: itself: offsets of the body or the tracker at rest cancel (docs/exercises.md)
     relative: bool = False
     #: view primaries only: "either" counts one repetition signal, the larger of the two
-    #: sides' excursions (a view that hides one side of an alternating exercise); "" the spec's
+    #: sides' excursions (a view that hides one side of an alternating exercise); a second cue
+    #: (``also``) only: "near", the sided measure of the side nearer a side camera, frame by
+    #: frame; "" the spec's
     sides: str = ""
     #: view primaries only: "image3d" reads the measure from the image landmarks with the pose
     #: model's relative depth (tracking.kinematics source), for a movement along the camera's
@@ -73,8 +55,10 @@ class PrimaryAngle:
     #: a swing (by cos^2 of the tilt) while the tangent moves by the same amount from any rest.
     #: The spec's numbers stay in degrees; reported peaks are converted back (docs/exercises.md)
     tangent: bool = False
-    #: view primaries only: a second cue counted beside this measure (``[side_primary.also]``)
-    also: SecondCue | None = None
+    #: view primaries only: a second cue counted beside this measure (``[side_primary.also]``;
+    #: its repetitions add to the count only where this measure's do not: the rule is in
+    #: tracking/exercise/second_cue.py, docs/exercises.md "A second cue")
+    also: PrimaryAngle | None = None
 
     @property
     def direction(self) -> str:
@@ -296,7 +280,7 @@ def _view_primary(r: "_Reader", p: dict[str, Any], pre: str, sides: str) -> Prim
     return vp
 
 
-def _also(r: "_Reader", a: dict[str, Any], pre: str) -> SecondCue:
+def _also(r: "_Reader", a: dict[str, Any], pre: str) -> PrimaryAngle:
     """A view primary's ``also`` sub-table: a [primary] table's numbers, plus ``sides = "near"``
     (only in [side_primary]) for a sided measure."""
     pre = pre + ".also"
@@ -309,8 +293,7 @@ def _also(r: "_Reader", a: dict[str, Any], pre: str) -> SecondCue:
         raise r.fail(pre + ".sides", f"missing: {base.angle!r} is sided, say sides = 'near'")
     if sides and not sided:
         raise r.fail(pre + ".sides", f"'near' needs a sided measure, {base.angle!r} is not sided")
-    return SecondCue(base.angle, base.start, base.target, base.min_range, base.tolerance,
-                     base.relative, sides)
+    return replace(base, sides=sides)
 
 
 def _primary(r: "_Reader", p: dict[str, Any], pre: str, allowed: set[str] = _PRIMARY,

@@ -112,6 +112,7 @@ class ExerciseTracker:
         #: limb, where that side is not hidden: views.fault_visibility)
         self._gated = tuple(sorted({m.angle for c in self.channels for m in c.monitors}))
         self._view_now: str | None = None  # the live auto view (hysteresis state)
+        self.near_now = 0.0  #: side-on (step): 1 / -1 the left / right side faces the camera
         self.reps: list[RepResult] = []
         self.events: list[Event] = []
         self._set_counts: dict[str, int] = {}
@@ -142,8 +143,7 @@ class ExerciseTracker:
             spec, targets = self._for_view(spec, targets, view)
             state = self._view_now
             self.__init__(spec, targets, width, height, told or "auto", side)  # type: ignore[misc]
-            self.primary_pending, self._view_now = False, state
-            self.counted_view = view
+            self.primary_pending, self._view_now, self.counted_view = False, state, view
 
     def progress(self, value: float, side: str = "") -> float:
         """How far ``value`` of the counted measure is from start (0) to target (1): for a
@@ -220,9 +220,9 @@ class ExerciseTracker:
         C = [(vals[n][1],) for n in self.names]
         CF = [(vals[n][1] * float(vis[n][0]),) if vis and n in vis else c
               for n, c in zip(self.names, C)]
-        view = self._view_now if self.view == "auto" else self.view
-        near = (near_side(frame.xyzv[None], world).tolist() if view == "side" else [0.0])
-        return self._step(frame.t_ms / 1000.0, 0, V, C, CF, near,
+        view = self.view_now
+        self.near_now = float(near_side(frame.xyzv[None], world)[0]) if view == "side" else 0.0
+        return self._step(frame.t_ms / 1000.0, 0, V, C, CF, [self.near_now],
                           [self.reads_guessed_depth(view, backend)])
 
     def reads_guessed_depth(self, view: str | None, backend: str) -> bool:
