@@ -220,12 +220,44 @@ def test_render_patient_cli_writes_clip_and_truth(tmp_path) -> None:
     assert truth["clean_analysis"]["rep_count"] == 1
 
 
+def test_render_patient_cli_places_the_camera(tmp_path) -> None:
+    """--distance and --camera-height move the camera that renders the clip and measures its
+    truth: twice as far, the figure is about half as tall in the picture; from higher up
+    (still aimed at 0.9 m, so looking down more steeply) its feet come up the picture."""
+    import json
+
+    from game.cli import main
+    from tracking.sources import VideoFileSource
+
+    def figure_rows(distance: str, height: str) -> tuple[float, float, dict]:
+        out = tmp_path / f"clip-{distance}-{height}.mp4"
+        assert main(["render-patient", "--exercise", "heel_raise", "--reps", "1", "--view",
+                     "front", "--size", "240x240", "--fps", "5", "--no-room", "--distance",
+                     distance, "--camera-height", height, "--out", str(out)]) == 0
+        with VideoFileSource(out) as src:
+            image = next(iter(src)).image_bgr.astype(int)
+        background = image[2, 2]
+        rows = np.flatnonzero((np.abs(image - background).sum(axis=2) > 60).any(axis=1))
+        return float(rows.min()), float(rows.max()), json.loads(out.with_suffix(
+            ".truth.json").read_text())["camera"]
+
+    near_top, near_bottom, near = figure_rows("2.5", "1.0")
+    far_top, far_bottom, far = figure_rows("5.0", "1.0")
+    high_top, high_bottom, high = figure_rows("2.5", "1.6")
+    assert (near["distance_m"], far["distance_m"], high["height_m"]) == (2.5, 5.0, 1.6)
+    ratio = (near_bottom - near_top) / (far_bottom - far_top)
+    assert 1.7 < ratio < 2.3
+    assert high_bottom < near_bottom - 5 and abs(high_top - near_top) < 5
+
+
 @pytest.mark.parametrize("argv", [
     ["--exercise", "no_such_exercise"],
     ["--exercise", "squat", "--fault", "no_such_fault"],
     ["--exercise", "squat", "--size", "big"],
     ["--exercise", "squat", "--reps", "0"],
     ["--exercise", "squat", "--tempo", "1,0"],
+    ["--exercise", "squat", "--distance", "0.3"],
+    ["--exercise", "squat", "--camera-height", "0"],
 ])
 def test_render_patient_cli_refuses_bad_input(tmp_path, argv, capsys) -> None:
     from game.cli import main

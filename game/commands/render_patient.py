@@ -30,6 +30,10 @@ def register(subparsers: Any) -> None:
                         "hold, a 0.8 s pause)")
     p.add_argument("--fault", action="append", default=[], metavar="NAME",
                    help="inject this named fault of the exercise in every repetition (repeatable)")
+    p.add_argument("--distance", type=float, metavar="M",
+                   help="camera's distance from the patient, metres (default 3.2)")
+    p.add_argument("--camera-height", type=float, metavar="M",
+                   help="camera's height above the floor, metres (default 1.0)")
     p.add_argument("--size", default="640x480", metavar="WxH", help="image size (default 640x480)")
     p.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30)")
     p.add_argument("--no-room", dest="room", action="store_false",
@@ -56,12 +60,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(None, f"--fps must be 1-240, got {args.fps}")
     motion = exercise_motion(args.exercise, reps=args.reps, rom_deg=args.rom, view=args.view,
                              faults=tuple(args.fault), side=args.side, size=size, fps=args.fps,
-                             tempo=tempo)
+                             tempo=tempo, distance=args.distance,
+                             camera_height=args.camera_height)
     record = render_clip(motion, args.out, size, room=args.room)
     roms = ", ".join(f"{r['rom_deg']:.0f}" for r in record["reps"])
     faults = sorted({f for r in record["reps"] for f in r.get("faults", [])})
     print(f"{args.out}: {record['frames']} frames at {record['fps']:g} fps, {size[0]}x{size[1]}, "
-          f"view {record['view']}; {len(record['reps'])} repetitions of {record['exercise']} "
+          f"view {record['view']} from {record['camera']['distance_m']:g} m, "
+          f"{record['camera']['height_m']:g} m high; {len(record['reps'])} "
+          f"repetition{'' if len(record['reps']) == 1 else 's'} of {record['exercise']} "
           f"(range {roms} deg{'; faults ' + ', '.join(faults) if faults else ''})")
     print(f"truth: {truth_path(args.out)}")
     return 0

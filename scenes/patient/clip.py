@@ -21,6 +21,10 @@ from tracking.landmarks import Landmark as L
 HIP_ABOVE_SEAT = 0.09
 #: Below this seat height the patient sits on the floor: no chair is drawn.
 MIN_CHAIR_HEIGHT = 0.25
+#: Camera placements a clip may ask for (m): closer than 1 m a webcam sees a torso at most;
+#: 8 m is past any room's back wall.
+MIN_DISTANCE, MAX_DISTANCE = 1.0, 8.0
+MAX_CAMERA_HEIGHT = 2.5
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,14 @@ def exercise_motion(exercise: str, reps: int = 3, rom_deg: float | None = None,
                     faults: Sequence[str] | Mapping[int, Sequence[str]] = (),
                     side: str | None = None,
                     size: tuple[int, int] = (640, 480), fps: float = 30.0,
-                    tempo: Any = None, lead_in_s: float = 1.0, seed: int = 0) -> PatientMotion:
+                    tempo: Any = None, lead_in_s: float = 1.0, seed: int = 0,
+                    distance: float | None = None,
+                    camera_height: float | None = None) -> PatientMotion:
     """The virtual patient's movement for an exercise (see ``generate`` for the arguments).
 
     ``view``: front, side (the working side), left, right, oblique or None (the spec's).
+    ``distance``, ``camera_height``: the camera's horizontal distance from the patient and its
+    height above the floor, metres (default: ``Camera``'s, 3.2 and 1.0).
     ``faults``: names shown in every repetition, or {repetition (1-based): names}.
     """
     from tracking.exercise.library import get_spec
@@ -74,9 +82,16 @@ def exercise_motion(exercise: str, reps: int = 3, rom_deg: float | None = None,
                                f"(its faults: {', '.join(sorted(known)) or 'none'})")
     if rom_deg is not None and not (0 < rom_deg <= 200):
         raise InputError(None, f"--rom must be between 0 and 200 degrees, got {rom_deg}")
+    if distance is not None and not (MIN_DISTANCE <= distance <= MAX_DISTANCE):
+        raise InputError(None, f"--distance must be {MIN_DISTANCE:g}-{MAX_DISTANCE:g} m, "
+                               f"got {distance}")
+    if camera_height is not None and not (0.0 < camera_height <= MAX_CAMERA_HEIGHT):
+        raise InputError(None, f"--camera-height must be above 0 and at most "
+                               f"{MAX_CAMERA_HEIGHT:g} m, got {camera_height}")
     sides = {"left": ("l",), "right": ("r",)}.get(side or "", ("l",))
     base = default_camera(spec, sides, view)
-    camera = Camera(view=base.view, width=size[0], height_px=size[1])
+    placed = {k: v for k, v in (("distance", distance), ("height", camera_height)) if v is not None}
+    camera = Camera(view=base.view, width=size[0], height_px=size[1], **placed)
     try:
         series, truth = generate(spec, reps=reps, rom_deg=rom_deg, view=camera,
                             faults=faults if isinstance(faults, Mapping) else tuple(faults),

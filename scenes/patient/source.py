@@ -118,13 +118,15 @@ class RenderedPatientSource(FrameSource):
                      side: str | None = None, size: tuple[int, int] = (640, 480),
                      fps: float = 30.0, tempo: Any = None, lead_in_s: float = 1.0,
                      loop: bool = False, realtime: bool = False, room: bool = True,
-                     base=None) -> "RenderedPatientSource":
+                     base=None, distance: float | None = None,
+                     camera_height: float | None = None) -> "RenderedPatientSource":
         """The virtual patient doing an exercise (``scenes.patient.clip.exercise_motion``);
         ``.truth`` holds the generator's Truth and ``.chair`` the chair drawn, if any."""
         from scenes.patient.clip import exercise_motion
 
         motion = exercise_motion(exercise, reps=reps, rom_deg=rom_deg, view=view, faults=faults,
-                                 side=side, size=size, fps=fps, tempo=tempo, lead_in_s=lead_in_s)
+                                 side=side, size=size, fps=fps, tempo=tempo, lead_in_s=lead_in_s,
+                                 distance=distance, camera_height=camera_height)
         return cls(motion.points, fps=fps, view=motion.view, size=size,
                    name=f"rendered-patient:{exercise}", loop=loop, realtime=realtime, room=room,
                    base=base, truth=motion.truth, chair=motion.chair)
