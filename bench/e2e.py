@@ -29,6 +29,7 @@ Usage: ``.venv/bin/python bench/e2e.py [--size 640x480] [--reps 3] [--only squat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -36,6 +37,9 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -116,6 +120,40 @@ def analyze(clip: Path, exercise: str) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()[-400:]}")
     return json.loads(out.read_text())
+
+
+def add_run_options(ap: argparse.ArgumentParser) -> None:
+    """The options every end-to-end bench takes: which exercises, where clips go, workers,
+    JSON out."""
+    ap.add_argument("--only", help="comma-separated exercise ids")
+    ap.add_argument("--keep", help="folder to keep the clips, truths and analyses in")
+    ap.add_argument("--jobs", type=int, default=1, help="clips analysed in parallel")
+    ap.add_argument("--json", help="write the rows as JSON here")
+
+
+@contextlib.contextmanager
+def clip_folder(keep: str | None) -> Iterator[Path]:
+    """``keep`` (created), or a temporary folder removed afterwards."""
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        yield Path(keep)
+        return
+    with tempfile.TemporaryDirectory(prefix="pq-e2e-") as tmp:
+        yield Path(tmp)
+
+
+def render_and_analyse(items: Iterable[T], render_one: Callable[[T], tuple[Path, dict]],
+                       analyse_one: Callable[[Path, T], dict],
+                       jobs: int) -> list[tuple[T, dict, dict]]:
+    """Render each item here (Panda3D wants one GL thread) while ``jobs`` workers analyse the
+    clips already rendered (in subprocesses); (item, truth, analysis) in the items' order."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pending = []
+        for item in items:
+            clip, truth = render_one(item)
+            pending.append((item, truth, pool.submit(analyse_one, clip, item)))
+            print(f"rendered {clip.name} ({truth['frames']} frames)", file=sys.stderr, flush=True)
+        return [(item, truth, fut.result()) for item, truth, fut in pending]
 
 
 def analyze_case(clip: Path, case: tuple[str, str, str | None]) -> dict:
@@ -250,33 +288,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", default="640x480")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--fps", type=float, default=30.0)
-    ap.add_argument("--only", help="comma-separated exercise ids")
-    ap.add_argument("--keep", help="folder to keep the clips, truths and analyses in")
-    ap.add_argument("--jobs", type=int, default=1, help="clips analysed in parallel")
-    ap.add_argument("--json", help="write the rows as JSON here")
+    add_run_options(ap)
     args = ap.parse_args(argv)
     size = parse_size(args.size)
     cases = [c for c in CASES if not args.only or c[0] in args.only.split(",")]
-    tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="pq-e2e-")
-    folder = Path(args.keep or tmp.name)  # type: ignore[union-attr]
-    folder.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    rows: list[dict] = []
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        pending = []
-        for case in cases:  # render here (one GL thread), analyse in subprocesses
-            clip, truth = render(case, args.reps, size, args.fps, folder)
-            pending.append((case, truth, pool.submit(analyze_case, clip, case)))
-            print(f"rendered {clip.name} ({truth['frames']} frames)", file=sys.stderr, flush=True)
-        for case, truth, fut in pending:
-            rows.append(compare(case, truth, fut.result()))
+    with clip_folder(args.keep) as folder:
+        done = render_and_analyse(cases, lambda c: render(c, args.reps, size, args.fps, folder),
+                                  lambda clip, c: analyze_case(clip, c), args.jobs)
+    rows = [compare(case, truth, result) for case, truth, result in done]
     print(f"# rendered virtual patient, {size[0]}x{size[1]} at {args.fps:g} fps, "
           f"{args.reps} repetitions per clip ({time.monotonic() - t0:.0f} s)\n")
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
-    if tmp is not None:
-        tmp.cleanup()
     return 0
 
 

@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -112,35 +110,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--placements", type=int, default=2, help="camera placements per clip")
     ap.add_argument("--seed", type=int, default=1, help="seed of the drawn placements")
-    ap.add_argument("--only", help="comma-separated exercise ids")
-    ap.add_argument("--keep", help="folder to keep the clips, truths and analyses in")
-    ap.add_argument("--jobs", type=int, default=1, help="clips analysed in parallel")
-    ap.add_argument("--json", help="write the rows as JSON here")
+    e2e.add_run_options(ap)
     args = ap.parse_args(argv)
     pairs = [c for c in cases() if not args.only or c[0] in args.only.split(",")]
     placements = draw(pairs, max(1, args.placements), args.seed)
-    tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="pq-sweep-")
-    folder = Path(args.keep or tmp.name)  # type: ignore[union-attr]
-    folder.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    rows: list[dict] = []
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        pending = []
-        for i, p in enumerate(placements):  # render here (one GL thread), analyse in subprocesses
-            clip, truth = render(p, folder, i)
-            pending.append((p, truth, pool.submit(e2e.analyze, clip, p.exercise)))
-            print(f"rendered {clip.name} ({truth['frames']} frames)", file=sys.stderr, flush=True)
-        for p, truth, fut in pending:
-            row = e2e.compare((p.exercise, p.view, None), truth, fut.result())
-            rows.append({**asdict(p), **{k: row[k] for k in ("det", "count", "true_count",
-                                                             "rom_err")}})
+    with e2e.clip_folder(args.keep) as folder:
+        done = e2e.render_and_analyse(list(enumerate(placements)),
+                                      lambda item: render(item[1], folder, item[0]),
+                                      lambda clip, item: e2e.analyze(clip, item[1].exercise),
+                                      args.jobs)
+    rows = []
+    for (_, p), truth, result in done:
+        row = e2e.compare((p.exercise, p.view, None), truth, result)
+        rows.append({**asdict(p), **{k: row[k] for k in ("det", "count", "true_count", "rom_err")}})
     print(f"# rendered virtual patient over camera placements (seed {args.seed}, "
           f"{len(placements)} clips, {REPS} repetitions each, {time.monotonic() - t0:.0f} s)\n")
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
-    if tmp is not None:
-        tmp.cleanup()
     return 0
 
 
