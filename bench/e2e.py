@@ -156,6 +156,15 @@ def render_and_analyse(items: Iterable[T], render_one: Callable[[T], tuple[Path,
         return [(item, truth, fut.result()) for item, truth, fut in pending]
 
 
+def report(title: str, rows: list[dict], table: Callable[[list[dict]], None],
+           json_out: str | None) -> None:
+    """Print the title and the table; write the rows as JSON where asked."""
+    print(title + "\n")
+    table(rows)
+    if json_out:
+        Path(json_out).write_text(json.dumps(rows, indent=1))
+
+
 def analyze_case(clip: Path, case: tuple[str, str, str | None]) -> dict:
     from tracking.exercise.analysis import analyze_series
     from tracking.series_file import load_series
@@ -297,11 +306,9 @@ def main(argv: list[str] | None = None) -> int:
         done = render_and_analyse(cases, lambda c: render(c, args.reps, size, args.fps, folder),
                                   lambda clip, c: analyze_case(clip, c), args.jobs)
     rows = [compare(case, truth, result) for case, truth, result in done]
-    print(f"# rendered virtual patient, {size[0]}x{size[1]} at {args.fps:g} fps, "
-          f"{args.reps} repetitions per clip ({time.monotonic() - t0:.0f} s)\n")
-    print_table(rows)
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1))
+    report(f"# rendered virtual patient, {size[0]}x{size[1]} at {args.fps:g} fps, "
+           f"{args.reps} repetitions per clip ({time.monotonic() - t0:.0f} s)", rows,
+           print_table, args.json)
     return 0
 
 

@@ -16,7 +16,6 @@ Usage: ``.venv/bin/python bench/e2e_sweep.py [--placements 2] [--seed 1] [--jobs
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -124,11 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     for (_, p), truth, result in done:
         row = e2e.compare((p.exercise, p.view, None), truth, result)
         rows.append({**asdict(p), **{k: row[k] for k in ("det", "count", "true_count", "rom_err")}})
-    print(f"# rendered virtual patient over camera placements (seed {args.seed}, "
-          f"{len(placements)} clips, {REPS} repetitions each, {time.monotonic() - t0:.0f} s)\n")
-    print_table(rows)
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1))
+    e2e.report(f"# rendered virtual patient over camera placements (seed {args.seed}, "
+               f"{len(placements)} clips, {REPS} repetitions each, "
+               f"{time.monotonic() - t0:.0f} s)", rows, print_table, args.json)
     return 0
 
 
